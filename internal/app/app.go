@@ -1,0 +1,98 @@
+// Package app builds the root command and maps errors to exit codes, in one place.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/devopsctl/devopsctl/internal/cli/check"
+	"github.com/devopsctl/devopsctl/internal/cli/lab"
+	"github.com/devopsctl/devopsctl/internal/cmdutil"
+	"github.com/devopsctl/devopsctl/internal/labs"
+	"github.com/spf13/cobra"
+)
+
+// Version is set at release time with -ldflags "-X .../internal/app.Version=v1.2.3".
+var Version = "dev"
+
+// Main runs devopsctl with the process's arguments and returns the exit code.
+func Main() int {
+	f := cmdutil.NewFactory(Version)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, f, os.Args[1:])
+}
+
+// Run runs devopsctl with args and returns the exit code.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	root.SetIn(f.IOStreams.In)
+	root.SetOut(f.IOStreams.Out)
+	root.SetErr(f.IOStreams.ErrOut)
+	err := root.ExecuteContext(ctx)
+	return exitCode(err, f.IOStreams.ErrOut)
+}
+
+// NewCmdRoot builds the command tree.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	var noColor bool
+	var labPaths []string
+	root := &cobra.Command{
+		Use:   "devopsctl <command>",
+		Short: "Learn DevOps by doing: labs checked for real, lessons, simulations",
+		Long: `devopsctl teaches DevOps by doing. Start a lab, edit the files it gives you,
+and run "devopsctl check": your Dockerfile is built on the real Docker engine,
+your container is started and asked for its page, and every step says in plain
+words what passed, what did not and what to try next.
+
+Labs work offline: nothing is downloaded while you learn.`,
+		Example: `  devopsctl lab list
+  devopsctl lab start dockerfile
+  cd dockerfile && devopsctl check
+  devopsctl lab hint`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       f.Version,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if noColor {
+				f.IOStreams.SetColorEnabled(false)
+			}
+			f.LabPaths = append(labs.PackPaths(os.Getenv(labs.EnvLabPaths)), labPaths...)
+			return nil
+		},
+	}
+	root.PersistentFlags().BoolVar(&noColor, "no-color", false, "Print without colours (NO_COLOR is honoured too)")
+	root.PersistentFlags().StringArrayVar(&labPaths, "labs", nil, "Also load labs from this instructor pack `folder` (repeatable; DEVOPSCTL_LABS works too)")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return cmdutil.UsageError(fmt.Errorf("%w\nSee '%s --help'.", err, cmd.CommandPath()))
+	})
+	root.AddCommand(lab.NewCmdLab(f))
+	root.AddCommand(check.NewCmdCheck(f, nil))
+	return root
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return cmdutil.ExitOK
+	}
+	var ee *cmdutil.ExitError
+	if errors.As(err, &ee) {
+		if !ee.Silent && ee.Err != nil {
+			fmt.Fprintln(stderr, "error:", ee.Err)
+		}
+		return ee.Code
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "interrupted")
+		return cmdutil.ExitInterrupted
+	}
+	// cobra reports unknown commands and bad arguments as plain errors.
+	fmt.Fprintln(stderr, "error:", err)
+	return cmdutil.ExitUsage
+}

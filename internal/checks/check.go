@@ -1,0 +1,121 @@
+// Package checks holds the check kinds a lab.yaml can name. A check observes one
+// thing about a learner's workspace (a file, a parse, a build, a live HTTP answer)
+// and reports it as a Result a beginner can act on. Checks never print: anything
+// slow streams its progress to Env.Progress and the caller decides how to show it.
+package checks
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/devopsctl/devopsctl/internal/docker"
+	"gopkg.in/yaml.v3"
+)
+
+// Status is the verdict of one check.
+type Status string
+
+const (
+	Pass  Status = "pass"
+	Fail  Status = "fail"
+	Skip  Status = "skip"
+	Error Status = "error"
+)
+
+// Result is what a check observed. Message says what happened in words a beginner
+// understands; Hint says what to try next; Evidence holds the raw facts behind the
+// verdict (findings with file:line, the tail of a build log, a response body).
+type Result struct {
+	Status   Status
+	Message  string
+	Hint     string
+	Evidence []string
+	// Tags name the failure reason in a stable, machine-friendly way
+	// (e.g. "no-cmd", "status-mismatch") so a lab can attach a hint to it.
+	Reason string
+}
+
+// Passf, Failf, Skipf and Errorf build Results with a formatted message.
+func Passf(format string, a ...any) Result {
+	return Result{Status: Pass, Message: fmt.Sprintf(format, a...)}
+}
+func Failf(reason, format string, a ...any) Result {
+	return Result{Status: Fail, Reason: reason, Message: fmt.Sprintf(format, a...)}
+}
+func Skipf(format string, a ...any) Result {
+	return Result{Status: Skip, Message: fmt.Sprintf(format, a...)}
+}
+func Errorf(format string, a ...any) Result {
+	return Result{Status: Error, Message: fmt.Sprintf(format, a...)}
+}
+
+// WithHint returns r with its hint set.
+func (r Result) WithHint(h string) Result { r.Hint = h; return r }
+
+// WithEvidence returns r with lines appended to its evidence.
+func (r Result) WithEvidence(lines ...string) Result {
+	r.Evidence = append(r.Evidence, lines...)
+	return r
+}
+
+// Env is everything a check may touch. Dir is the learner's workspace; a check
+// must not read or write outside it.
+type Env struct {
+	Dir   string
+	LabID string
+	// Engine is nil when no Docker engine could be reached; EngineErr then says why.
+	Engine    docker.Engine
+	EngineErr error
+	// Progress receives live output of slow steps (the build log). Never nil.
+	Progress io.Writer
+	// Timeout bounds any single engine operation a check starts.
+	Timeout time.Duration
+}
+
+// ImageTag is the tag under which the workspace image of a lab is built, so that
+// later checks of the same run (and `lab clean`) find it without passing state.
+func (e *Env) ImageTag() string { return docker.ImageTag(e.LabID) }
+
+// Labels are put on everything a check creates on the engine.
+func (e *Env) Labels() map[string]string { return docker.Labels(e.LabID) }
+
+// Check is one configured check, ready to run.
+type Check interface {
+	Run(ctx context.Context, env *Env) Result
+}
+
+// CheckFunc adapts a function to Check.
+type CheckFunc func(ctx context.Context, env *Env) Result
+
+func (f CheckFunc) Run(ctx context.Context, env *Env) Result { return f(ctx, env) }
+
+// Kind describes a check kind: its name in lab.yaml, whether it needs the Docker
+// engine, and how to build a Check from its parameters.
+type Kind struct {
+	Name string
+	// Summary is one line for `--help` and docs.
+	Summary     string
+	NeedsEngine bool
+	// New decodes and validates the `with:` block of a check in lab.yaml.
+	New func(params *yaml.Node) (Check, error)
+}
+
+// Decode decodes a `with:` block into v, rejecting unknown fields so that a typo
+// in lab.yaml is reported instead of silently ignored. A nil node decodes nothing.
+func Decode(params *yaml.Node, v any) error {
+	if params == nil || params.Kind == 0 {
+		return nil
+	}
+	out, err := yaml.Marshal(params)
+	if err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytesReader(out))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && err != io.EOF {
+		return fmt.Errorf("line %d: %w", params.Line, err)
+	}
+	return nil
+}

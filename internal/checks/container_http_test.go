@@ -1,0 +1,162 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/devopsctl/devopsctl/internal/docker"
+	"github.com/devopsctl/devopsctl/internal/testenv"
+)
+
+// buildTestImage builds the test server under the lab's image tag, with extra
+// Dockerfile lines (ENV MODE=…, USER…) appended.
+func buildTestImage(t *testing.T, eng docker.Engine, lab, extra string) string {
+	t.Helper()
+	dir := testenv.ServerWorkspace(t, scratchServer+extra)
+	r := run(t, mustCheck(t, "image_build", ""), engineEnv(dir, lab, eng))
+	if r.Status != Pass {
+		t.Fatalf("build test image: %s: %s %v", r.Status, r.Message, r.Evidence)
+	}
+	return dir
+}
+
+func TestContainerHTTP(t *testing.T) {
+	eng := testenv.Engine(t)
+	const lab = "test-container-http"
+	t.Cleanup(func() {
+		docker.CleanAll(eng, lab)
+		testenv.NoLeftovers(t, eng, lab)
+	})
+	tests := []struct {
+		name     string
+		image    string // Dockerfile lines added to the scratch server; "-" for no image
+		with     string
+		envFile  string
+		status   Status
+		reason   string
+		evidence string
+	}{
+		{name: "answers", with: "body: hello", status: Pass},
+		{name: "shows the random NAME it was given", with: "env: {NAME: '{{random_name}}'}\ncontains_env: [NAME]", status: Pass},
+		{name: "env file sets port and name", with: "env_file: app.env\nport: 9090\nbody: hello Grace", envFile: "NAME=Grace\n# comment\nPORT=9090\n", status: Pass},
+		{name: "no image yet", image: "-", status: Fail, reason: "no-image"},
+		{name: "container exits", image: "ENV MODE=exit\n", status: Fail, reason: "exited", evidence: "exiting as asked"},
+		{name: "never answers", image: "ENV MODE=silent\n", with: "startup: 2s", status: Fail, reason: "no-answer", evidence: "not listening"},
+		{name: "wrong status", image: "ENV MODE=error\n", status: Fail, reason: "status-mismatch"},
+		{name: "body does not match", with: "body: goodbye", status: Fail, reason: "body-mismatch"},
+		{name: "forbidden text shown", with: "body_not: \"couldn't find\"", status: Fail, reason: "body-forbidden"},
+		{name: "hard-coded name hides the given one", image: "ENV NAME=Fixed\nCMD [\"/server\"]\n", with: "env: {OTHER: '{{random_name}}'}\ncontains_env: [OTHER]", status: Fail, reason: "env-not-shown"},
+		{name: "env file missing", with: "env_file: app.env", status: Fail, reason: "env-file-missing"},
+		{name: "env file invalid", with: "env_file: app.env", envFile: "NAME=ok\nexport PORT=1\n", status: Fail, reason: "env-file-invalid", evidence: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var dir string
+			if tt.image == "-" {
+				eng.RemoveImage(context.Background(), docker.ImageTag(lab))
+				dir = t.TempDir()
+			} else {
+				dir = buildTestImage(t, eng, lab, tt.image)
+			}
+			if tt.envFile != "" {
+				os.WriteFile(filepath.Join(dir, "app.env"), []byte(tt.envFile), 0o644)
+			}
+			r := run(t, mustCheck(t, "container_http", tt.with), engineEnv(dir, lab, eng))
+			wantStatus(t, r, tt.status, tt.reason)
+			if tt.evidence != "" && !strings.Contains(strings.Join(r.Evidence, "\n"), tt.evidence) {
+				t.Errorf("evidence lacks %q: %v", tt.evidence, r.Evidence)
+			}
+			testenv.NoLeftovers(t, eng, lab)
+		})
+	}
+}
+
+func TestContainerHTTPRemovesContainerOnCancel(t *testing.T) {
+	eng := testenv.Engine(t)
+	const lab = "test-container-http-cancel"
+	t.Cleanup(func() { docker.CleanAll(eng, lab) })
+	dir := buildTestImage(t, eng, lab, "ENV MODE=silent\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	var started bool
+	// Cancel as soon as the container is up, as Ctrl-C would.
+	spy := &docker.Fake{
+		InspectImageFunc: eng.InspectImage,
+		RunContainerFunc: func(c context.Context, s docker.ContainerSpec) (docker.Container, error) {
+			ctr, err := eng.RunContainer(c, s)
+			started = true
+			cancel()
+			return ctr, err
+		},
+		InspectContainerFunc: eng.InspectContainer,
+		ContainerLogsFunc:    eng.ContainerLogs,
+		RemoveContainerFunc:  eng.RemoveContainer,
+		ListManagedFunc:      eng.ListManaged,
+	}
+	r := mustCheck(t, "container_http", "startup: 30s").Run(ctx, engineEnv(dir, lab, spy))
+	if !started || r.Status != Error {
+		t.Fatalf("got %s (%s), want error after the container started", r.Status, r.Message)
+	}
+	testenv.NoLeftovers(t, eng, lab)
+}
+
+func TestContainerHTTPStartFailure(t *testing.T) {
+	removed := false
+	fake := &docker.Fake{
+		InspectImageFunc: func(context.Context, string) (docker.Image, error) { return docker.Image{}, nil },
+		RunContainerFunc: func(context.Context, docker.ContainerSpec) (docker.Container, error) {
+			return docker.Container{ID: "abc"}, errors.New(`exec: "/nope": no such file or directory`)
+		},
+		RemoveContainerFunc: func(context.Context, string) error { removed = true; return nil },
+	}
+	r := run(t, mustCheck(t, "container_http", ""), engineEnv(t.TempDir(), "x", fake))
+	wantStatus(t, r, Fail, "start-failed")
+	if !removed {
+		t.Error("a container that failed to start was not removed")
+	}
+}
+
+func TestContainerHTTPRunsLimited(t *testing.T) {
+	var spec docker.ContainerSpec
+	fake := &docker.Fake{
+		InspectImageFunc: func(context.Context, string) (docker.Image, error) { return docker.Image{}, nil },
+		RunContainerFunc: func(_ context.Context, s docker.ContainerSpec) (docker.Container, error) {
+			spec = s
+			return docker.Container{ID: "abc"}, errors.New("stop here")
+		},
+		RemoveContainerFunc: func(context.Context, string) error { return nil },
+	}
+	run(t, mustCheck(t, "container_http", ""), engineEnv(t.TempDir(), "lab1", fake))
+	if !spec.ReadOnly || spec.Labels[docker.LabelManaged] != "true" || spec.Labels[docker.LabelLab] != "lab1" {
+		t.Errorf("container spec = %+v: want read-only and labelled", spec)
+	}
+}
+
+func TestReadEnvFile(t *testing.T) {
+	tests := []struct {
+		body    string
+		want    []string
+		wantErr string
+	}{
+		{body: "A=1\n\n# c\nB = x\nC=a=b\nBARE\n", want: []string{"A=1", "B= x", "C=a=b"}},
+		{body: "export A=1\n", wantErr: "app.env:1"},
+		{body: "OK=1\nbad name=2\n", wantErr: "app.env:2"},
+	}
+	for _, tt := range tests {
+		p := filepath.Join(t.TempDir(), "app.env")
+		os.WriteFile(p, []byte(tt.body), 0o644)
+		got, err := ReadEnvFile(p, "app.env")
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%q: err = %v, want %s", tt.body, err, tt.wantErr)
+			}
+			continue
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("%q: got %q, want %q", tt.body, got, tt.want)
+		}
+	}
+}

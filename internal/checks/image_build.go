@@ -1,0 +1,150 @@
+package checks
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/devopsctl/devopsctl/internal/docker"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"gopkg.in/yaml.v3"
+)
+
+var imageBuildKind = Kind{
+	Name:        "image_build",
+	Summary:     "builds the workspace's Dockerfile on the Docker engine",
+	NeedsEngine: true,
+	New:         newImageBuild,
+}
+
+type imageBuild struct {
+	Dockerfile   string  `yaml:"dockerfile"`
+	MaxContextMB float64 `yaml:"max_context_mb"`
+}
+
+func newImageBuild(params *yaml.Node) (Check, error) {
+	c := &imageBuild{Dockerfile: "Dockerfile", MaxContextMB: 100}
+	if err := Decode(params, c); err != nil {
+		return nil, err
+	}
+	if _, err := WorkspacePath(".", c.Dockerfile); err != nil {
+		return nil, err
+	}
+	if c.MaxContextMB <= 0 {
+		return nil, fmt.Errorf("max_context_mb must be above 0")
+	}
+	return c, nil
+}
+
+// Resource limits for the RUN steps of a learner's build.
+const (
+	buildMemory = 1536 << 20
+	buildCPUs   = 1.5
+)
+
+func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
+	path, _ := WorkspacePath(env.Dir, c.Dockerfile)
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return Failf("missing", "There is no %s in your workspace, so there is nothing to build.", c.Dockerfile)
+	case err != nil:
+		return Errorf("read %s: %v", c.Dockerfile, err)
+	case len(bytes.TrimSpace(data)) == 0:
+		return Failf("empty", "%s is empty: the engine needs at least a FROM line to build an image.", c.Dockerfile)
+	case !looksLikeText(data):
+		return Failf("not-text", "%s is not a text file (it holds binary data), so it cannot be built.", c.Dockerfile)
+	}
+	buildCtx, err := BuildContext(env.Dir, c.Dockerfile, int64(c.MaxContextMB*1e6))
+	var tooLarge *ErrContextTooLarge
+	if errors.As(err, &tooLarge) {
+		return Failf("context-too-large", "Your build context (the files sent to the engine) is %s; the lab allows %s.", humanBytes(tooLarge.Size), humanBytes(tooLarge.Limit)).
+			WithEvidence(append([]string{"largest files:"}, tooLarge.Biggest...)...).
+			WithHint("List what the image does not need (build output, .git, big data files) in a .dockerignore file.")
+	}
+	if err != nil {
+		return Errorf("%v", err)
+	}
+	start := time.Now()
+	_, err = env.Engine.Build(ctx, docker.BuildRequest{
+		Context:    buildCtx,
+		Dockerfile: c.Dockerfile,
+		Tag:        env.ImageTag(),
+		Labels:     env.Labels(),
+		Memory:     buildMemory,
+		CPUs:       buildCPUs,
+	}, env.Progress)
+	if ctx.Err() != nil {
+		return Errorf("the build was stopped before it finished")
+	}
+	var be *docker.BuildError
+	if errors.As(err, &be) {
+		return buildFailure(c.Dockerfile, data, be)
+	}
+	if err != nil {
+		return Errorf("build the image: %v", err)
+	}
+	img, err := env.Engine.InspectImage(ctx, env.ImageTag())
+	if err != nil {
+		return Errorf("the build reported success but the image cannot be found: %v", err)
+	}
+	return Passf("Your image %s built in %.1fs (%s, %d layers).", env.ImageTag(), time.Since(start).Seconds(), humanBytes(img.Size), img.Layers)
+}
+
+var (
+	stepPattern    = regexp.MustCompile(`^Step (\d+)/\d+ : (.*)$`)
+	missingPattern = regexp.MustCompile(`(?i)pull access denied|repository does not exist|manifest unknown|not found: manifest|no such host|dial tcp|failed to resolve|no such image|lookup .* on`)
+)
+
+// buildFailure explains a failed build: which instruction, on which line of the
+// Dockerfile, and what the engine said.
+func buildFailure(name string, dockerfile []byte, be *docker.BuildError) Result {
+	step, instr, line := 0, "", 0
+	if m := stepPattern.FindStringSubmatch(be.Step); m != nil {
+		step, _ = strconv.Atoi(m[1])
+		instr = m[2]
+		line = instructionLine(dockerfile, step)
+	}
+	where := name
+	if line > 0 {
+		where = fmt.Sprintf("%s:%d", name, line)
+	}
+	var evidence []string
+	if be.Log != "" {
+		evidence = strings.Split(be.Log, "\n")
+	}
+	if strings.HasPrefix(strings.ToUpper(instr), "FROM") || (step == 0 && missingPattern.MatchString(be.Message)) {
+		if missingPattern.MatchString(be.Message) {
+			base := strings.TrimSpace(instr)
+			if len(base) > 5 {
+				base = strings.Fields(base[5:])[0]
+			}
+			return Failf("base-missing", "%s: the base image %q is not on this machine and cannot be downloaded here.", where, base).
+				WithEvidence(be.Message).
+				WithHint("Check the image name and tag for typos. Offline, only images already on the engine can be used: `docker images` lists them.")
+		}
+	}
+	msg := fmt.Sprintf("The build failed at %s", where)
+	if instr != "" {
+		msg += fmt.Sprintf(" (%s)", instr)
+	}
+	msg += ": " + be.Message
+	return Failf("build-failed", "%s", msg).WithEvidence(evidence...).
+		WithHint("Read the last lines of the build output above: the command in that step printed why it failed.")
+}
+
+// instructionLine maps the engine's step number (instructions counted across all
+// stages) to the line the instruction starts on.
+func instructionLine(dockerfile []byte, step int) int {
+	res, err := parser.Parse(bytes.NewReader(dockerfile))
+	if err != nil || step < 1 || step > len(res.AST.Children) {
+		return 0
+	}
+	return res.AST.Children[step-1].StartLine
+}

@@ -1,0 +1,192 @@
+// Package check holds `devopsctl check`: run a lab's checks on a workspace.
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/devopsctl/devopsctl/internal/cmdutil"
+	"github.com/devopsctl/devopsctl/internal/iostreams"
+	"github.com/devopsctl/devopsctl/internal/labs"
+	"github.com/devopsctl/devopsctl/internal/report"
+	"github.com/spf13/cobra"
+)
+
+// Options are the inputs of `check`.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+	ID      string
+	Dir     string
+	Output  string
+	Quiet   bool
+}
+
+// NewCmdCheck builds `check`.
+func NewCmdCheck(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "check [<id>]",
+		Short: "Check your work: build, run and probe it for real",
+		Long: `Run the checks of a lab on its workspace and say, for every step, whether it
+passed and what to try when it did not. Without <id>, the lab is the one of the
+workspace in --dir (or the current folder, or a parent).
+
+Docker checks build your image on the Docker engine, start a container with
+memory, CPU and process limits, ask it for its page, and remove it again.
+
+Exit status: 0 all passed, 1 a check failed, 2 bad input (unknown lab, no
+workspace), 3 no Docker engine (the other checks still run), 130 interrupted.`,
+		Example: `  devopsctl check
+  devopsctl check dockerfile --dir ./dockerfile
+  devopsctl check --output json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.ID = args[0]
+			}
+			if opts.Output != "text" && opts.Output != "json" {
+				return cmdutil.UsageErrorf("--output must be text or json, not %q", opts.Output)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Dir, "dir", "d", "", "The workspace to check (default: the current folder or a parent)")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "text", "Output format: text or json")
+	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Do not stream build output")
+	return cmd
+}
+
+// Run resolves the lab and workspace, runs the checks, prints the report and
+// records progress.
+func Run(ctx context.Context, opts *Options) error {
+	lab, dir, err := resolve(opts)
+	if err != nil {
+		return err
+	}
+	store, prog, err := opts.Factory.Progress()
+	if err != nil {
+		return err
+	}
+	runner := &labs.Runner{Lab: lab, Dir: dir}
+	if lab.NeedsEngine() {
+		runner.Engine, runner.EngineErr = cmdutil.ReachEngine(ctx, opts.Factory)
+		if runner.EngineErr != nil {
+			runner.Engine = nil
+		}
+	}
+	text := opts.Output == "text"
+	style := report.Style{Color: opts.IO.ColorEnabled()}
+	if text {
+		fmt.Fprintf(opts.IO.Out, "Checking lab %s in %s\n", lab.ID, dir)
+		runner.OnResult = func(_ *labs.CheckSpec, r labs.CheckResult) { style.CheckLine(opts.IO.Out, r) }
+		if !opts.Quiet {
+			runner.Progress = &indentWriter{w: opts.IO.ErrOut, prefix: "      │ "}
+		}
+	}
+	rep := runner.Run(ctx)
+	if text {
+		fmt.Fprintln(opts.IO.Out)
+		report.Summary(opts.IO.Out, lab, rep, style)
+	} else if err := report.JSON(opts.IO.Out, rep); err != nil {
+		return err
+	}
+	prog.Record(rep)
+	if err := store.Save(prog); err != nil {
+		return err
+	}
+	switch {
+	case rep.Interrupted:
+		return cmdutil.ErrInterrupted
+	case rep.Passed:
+		return nil
+	case rep.EngineMissing:
+		return cmdutil.SilentExit(cmdutil.ExitEnvironment)
+	default:
+		return cmdutil.ErrChecksFailed
+	}
+}
+
+// resolve finds the lab and its workspace folder.
+func resolve(opts *Options) (*labs.Lab, string, error) {
+	start := opts.Dir
+	if start == "" {
+		start = "."
+	}
+	ws, werr := labs.FindWorkspace(start)
+	if werr != nil && !errors.Is(werr, labs.ErrNoWorkspace) {
+		return nil, "", cmdutil.UsageError(werr)
+	}
+	id := opts.ID
+	if id == "" {
+		if werr != nil {
+			return nil, "", cmdutil.UsageError(werr)
+		}
+		id = ws.Marker.Lab
+		// A workspace of an instructor pack's lab remembers the pack, so that
+		// check works without --labs.
+		if ws.Marker.Source != "" && ws.Marker.Source != "embedded" && !slices.Contains(opts.Factory.LabPaths, ws.Marker.Source) {
+			opts.Factory.LabPaths = append(opts.Factory.LabPaths, ws.Marker.Source)
+		}
+	}
+	cat, err := opts.Factory.Catalog()
+	if err != nil {
+		return nil, "", err
+	}
+	lab, err := cat.Get(id)
+	if err != nil {
+		return nil, "", cmdutil.UsageError(err)
+	}
+	dir := start
+	if ws != nil && opts.Dir == "" {
+		dir = ws.Dir
+	}
+	if ws != nil && ws.Marker.Lab != lab.ID && opts.ID != "" && ws.Dir == mustAbs(dir) {
+		return nil, "", cmdutil.UsageErrorf("%s is a workspace of lab %s, not %s: run devopsctl check %s, or give another --dir", ws.Dir, ws.Marker.Lab, lab.ID, ws.Marker.Lab)
+	}
+	abs := mustAbs(dir)
+	if info, err := statDir(abs); err != nil || !info {
+		return nil, "", cmdutil.UsageErrorf("workspace %s is not a folder", abs)
+	}
+	return lab, abs, nil
+}
+
+func mustAbs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	return a
+}
+
+// indentWriter prefixes every line written through it, so that build output is
+// set apart from the verdicts.
+type indentWriter struct {
+	w       io.Writer
+	prefix  string
+	midLine bool
+}
+
+func (i *indentWriter) Write(p []byte) (int, error) {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(string(p), "\n") {
+		if line == "" {
+			continue
+		}
+		if !i.midLine {
+			b.WriteString(i.prefix)
+		}
+		b.WriteString(line)
+		i.midLine = !strings.HasSuffix(line, "\n")
+	}
+	_, err := io.WriteString(i.w, b.String())
+	return len(p), err
+}

@@ -1,0 +1,80 @@
+package lab
+
+import (
+	"fmt"
+
+	"github.com/devopsctl/devopsctl/internal/cmdutil"
+	"github.com/devopsctl/devopsctl/internal/iostreams"
+	"github.com/devopsctl/devopsctl/internal/labs"
+	"github.com/spf13/cobra"
+)
+
+// HintOptions are the inputs of `lab hint`.
+type HintOptions struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+	ID      string
+	All     bool
+}
+
+// NewCmdHint builds `lab hint`.
+func NewCmdHint(f *cmdutil.Factory, runF func(*HintOptions) error) *cobra.Command {
+	opts := &HintOptions{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "hint [<id>]",
+		Short: "Show the next hint for where you are stuck",
+		Long: `Show one hint at a time. The first hint fits the first problem of your last
+"devopsctl check"; each further call shows a more specific one.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.ID = args[0]
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return hintRun(opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.All, "all", false, "Show every hint at once")
+	return cmd
+}
+
+func hintRun(opts *HintOptions) error {
+	lab, _, err := resolveLab(opts.Factory, opts.ID)
+	if err != nil {
+		return err
+	}
+	store, prog, err := opts.Factory.Progress()
+	if err != nil {
+		return err
+	}
+	lp := prog.Lab(lab.ID)
+	ladder := labs.Hints(lab, lp.Last)
+	if len(ladder) == 0 {
+		fmt.Fprintf(opts.IO.Out, "Lab %s has no hints. Read its instructions again: devopsctl lab start %s --dir <new folder>\n", lab.ID, lab.ID)
+		return nil
+	}
+	if opts.All {
+		for i, h := range ladder {
+			fmt.Fprintf(opts.IO.Out, "Hint %d of %d: %s\n\n", i+1, len(ladder), h)
+		}
+		return nil
+	}
+	current := ""
+	if lp.Last != nil {
+		if p := lp.Last.FirstProblem(); p != nil {
+			current = p.ID
+		}
+	}
+	if current != lp.HintCheck {
+		lp.HintCheck, lp.HintsSeen = current, 0
+	}
+	i := min(lp.HintsSeen, len(ladder)-1)
+	fmt.Fprintf(opts.IO.Out, "Hint %d of %d: %s\n", i+1, len(ladder), ladder[i])
+	if i+1 < len(ladder) {
+		fmt.Fprintln(opts.IO.Out, "\nStill stuck? Run devopsctl lab hint again for a more specific one.")
+	}
+	lp.HintsSeen = i + 1
+	return store.Save(prog)
+}

@@ -1,0 +1,94 @@
+package lab
+
+import (
+	"bufio"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/devopsctl/devopsctl/internal/cmdutil"
+	"github.com/devopsctl/devopsctl/internal/iostreams"
+	"github.com/devopsctl/devopsctl/internal/labs"
+	"github.com/spf13/cobra"
+)
+
+// ResetOptions are the inputs of `lab reset`.
+type ResetOptions struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+	ID      string
+	Dir     string
+	Yes     bool
+}
+
+// NewCmdReset builds `lab reset`.
+func NewCmdReset(f *cmdutil.Factory, runF func(*ResetOptions) error) *cobra.Command {
+	opts := &ResetOptions{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "reset <id>",
+		Short: "Put the starter files back and start the lab over",
+		Long: `Put the lab's starter files back in its workspace and forget its progress.
+Your changed files are first saved under .devopsctl/backup-<time>/ in the
+workspace, so nothing you wrote is lost. Files you added are left alone.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.ID = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return resetRun(opts)
+		},
+	}
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Do not ask for confirmation")
+	cmd.Flags().StringVarP(&opts.Dir, "dir", "d", "", "The lab's workspace (default: the one recorded when it was started)")
+	return cmd
+}
+
+func resetRun(opts *ResetOptions) error {
+	lab, ws, err := resolveLab(opts.Factory, opts.ID)
+	if err != nil {
+		return err
+	}
+	store, prog, err := opts.Factory.Progress()
+	if err != nil {
+		return err
+	}
+	dir := opts.Dir
+	if dir == "" && ws != nil {
+		dir = ws.Dir
+	}
+	if lp := prog.Labs[lab.ID]; dir == "" && lp != nil {
+		dir = lp.Dir
+	}
+	if dir == "" {
+		return cmdutil.UsageErrorf("no workspace is known for lab %s: give it with --dir, or start the lab with devopsctl lab start %s", lab.ID, lab.ID)
+	}
+	if w, err := labs.OpenWorkspace(dir); err != nil || w.Marker.Lab != lab.ID {
+		return cmdutil.UsageErrorf("%s is not a workspace of lab %s (no %s naming it); nothing was changed", dir, lab.ID, labs.MarkerPath)
+	}
+	if !opts.Yes {
+		if !opts.IO.CanPrompt() {
+			return cmdutil.UsageErrorf("reset would overwrite the starter files in %s: pass --yes to confirm", dir)
+		}
+		fmt.Fprintf(opts.IO.Out, "Put the starter files of lab %s back in %s? Your changed files are backed up first. [y/N] ", lab.ID, dir)
+		answer, _ := bufio.NewReader(opts.IO.In).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			fmt.Fprintln(opts.IO.Out, "Nothing changed.")
+			return nil
+		}
+	}
+	backup, err := labs.Reset(lab, dir)
+	if err != nil {
+		return err
+	}
+	delete(prog.Labs, lab.ID)
+	prog.Lab(lab.ID).Dir, _ = filepath.Abs(dir)
+	if err := store.Save(prog); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.Out, "Lab %s is back at its start in %s.\n", lab.ID, dir)
+	if backup != "" {
+		fmt.Fprintf(opts.IO.Out, "Your previous files are in %s.\n", backup)
+	}
+	return nil
+}

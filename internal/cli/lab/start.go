@@ -1,0 +1,100 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/devopsctl/devopsctl/internal/cmdutil"
+	"github.com/devopsctl/devopsctl/internal/iostreams"
+	"github.com/devopsctl/devopsctl/internal/labs"
+	"github.com/spf13/cobra"
+)
+
+// StartOptions are the inputs of `lab start`.
+type StartOptions struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+	ID      string
+	Dir     string
+	Force   bool
+	NoTUI   bool
+}
+
+// NewCmdStart builds `lab start`.
+func NewCmdStart(f *cmdutil.Factory, runF func(*StartOptions) error) *cobra.Command {
+	opts := &StartOptions{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "start <id>",
+		Short: "Copy a lab's starter files into a new folder and show the instructions",
+		Long: `Copy a lab's starter files into a folder (./<id> unless --dir says otherwise)
+and mark it as the lab's workspace, so that "devopsctl check" inside it knows
+which lab to check. A folder that already has files is left alone unless you
+pass --force.`,
+		Example: `  devopsctl lab start dockerfile
+  devopsctl lab start env-vars --dir ~/workshop/env`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.ID = args[0]
+			if opts.Dir == "" {
+				opts.Dir = opts.ID
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return startRun(opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Dir, "dir", "d", "", "Folder to create the workspace in (default ./<id>)")
+	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "Write the starter files into a folder that is not empty")
+	cmd.Flags().BoolVar(&opts.NoTUI, "no-tui", false, "Print the instructions instead of opening the interactive view")
+	return cmd
+}
+
+func startRun(opts *StartOptions) error {
+	cat, err := opts.Factory.Catalog()
+	if err != nil {
+		return err
+	}
+	lab, err := cat.Get(opts.ID)
+	if err != nil {
+		return cmdutil.UsageError(err)
+	}
+	store, prog, err := opts.Factory.Progress()
+	if err != nil {
+		return err
+	}
+	ws, err := labs.Scaffold(lab, opts.Dir, opts.Force)
+	if errors.Is(err, labs.ErrNotEmpty) {
+		return cmdutil.UsageError(err)
+	}
+	if err != nil {
+		return err
+	}
+	abs, _ := filepath.Abs(ws.Dir)
+	lp := prog.Lab(lab.ID)
+	lp.Dir = abs
+	if err := store.Save(prog); err != nil {
+		return err
+	}
+	return printInstructions(opts.IO, lab, abs)
+}
+
+func printInstructions(io *iostreams.IOStreams, lab *labs.Lab, dir string) error {
+	readme, err := lab.README()
+	if err != nil {
+		return err
+	}
+	out := io.Out
+	fmt.Fprintf(out, "Started lab %s: %s\nYour files are in %s\n\n", lab.ID, lab.Title, dir)
+	fmt.Fprintln(out, readme)
+	rel := dir
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, dir); err == nil {
+			rel = r
+		}
+	}
+	fmt.Fprintf(out, "Next: cd %s, edit the files, then run devopsctl check.\n", rel)
+	return nil
+}

@@ -1,0 +1,73 @@
+// Package lesson is the `devopsctl lesson` command: list the concept lessons,
+// read one (in a pager on a terminal), and take its quiz.
+package lesson
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/devopsctl/devopsctl/internal/cmdutil"
+	"github.com/devopsctl/devopsctl/internal/lessons"
+	"github.com/spf13/cobra"
+)
+
+// NewCmdLesson returns the lesson command with its verbs. `lesson <topic>` is
+// a shortcut for `lesson show <topic>`, since reading is what people do most.
+func NewCmdLesson(f *cmdutil.Factory) *cobra.Command {
+	show := &ShowOptions{IO: f.IOStreams, Pager: runPager}
+	cmd := &cobra.Command{
+		Use:   "lesson [<topic>]",
+		Short: "Read the concept lessons and take their quizzes",
+		Long: "Short lessons on the ideas behind DevOps, each pointing to the labs that\n" +
+			"practise it and each with a quiz whose score is kept.",
+		Example: "  devopsctl lesson list\n" +
+			"  devopsctl lesson containers\n" +
+			"  devopsctl lesson quiz containers",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			show.Topic = args[0]
+			return showRun(show)
+		},
+	}
+	cmd.AddCommand(NewCmdList(f, nil))
+	cmd.AddCommand(NewCmdShow(f, nil))
+	cmd.AddCommand(NewCmdQuiz(f, nil))
+	return cmd
+}
+
+// getLesson finds a shipped lesson, turning an unknown id into a usage error
+// that lists the known ones.
+func getLesson(id string) (*lessons.Lesson, error) {
+	l, err := lessons.Get(id)
+	var nf *lessons.NotFoundError
+	if errors.As(err, &nf) {
+		return nil, cmdutil.UsageError(nf)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load lessons: %w", err)
+	}
+	return l, nil
+}
+
+// loadScores reads the quiz scores. A corrupt file has been moved aside by
+// then; saying so and stopping with a usage error lets the learner see what
+// happened instead of silently losing their record.
+func loadScores(stateDir func() (string, error), now func() time.Time) (*lessons.Scores, string, error) {
+	dir, err := stateDir()
+	if err != nil {
+		return nil, "", cmdutil.EnvironmentError(err)
+	}
+	s, err := lessons.LoadScores(dir, now())
+	var corrupt *lessons.CorruptScoresError
+	if errors.As(err, &corrupt) {
+		return nil, "", cmdutil.UsageError(corrupt)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return s, dir, nil
+}

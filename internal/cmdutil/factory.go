@@ -1,0 +1,83 @@
+package cmdutil
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/devopsctl/devopsctl/internal/docker"
+	"github.com/devopsctl/devopsctl/internal/iostreams"
+	"github.com/devopsctl/devopsctl/internal/labs"
+)
+
+// Factory hands commands what they need. Services are built lazily, on first use,
+// so that `--help` or `lab list` never touch the Docker engine.
+type Factory struct {
+	IOStreams *iostreams.IOStreams
+	// Engine returns a Docker engine client. It does not check reachability.
+	Engine func() (docker.Engine, error)
+	// LabPaths are instructor pack folders given by --labs or DEVOPSCTL_LABS.
+	LabPaths []string
+	Version  string
+}
+
+// NewFactory returns a Factory over the process's streams and the Docker engine
+// named by the environment.
+func NewFactory(version string) *Factory {
+	f := &Factory{IOStreams: iostreams.System(), Version: version}
+	var (
+		once sync.Once
+		eng  docker.Engine
+		err  error
+	)
+	f.Engine = func() (docker.Engine, error) {
+		once.Do(func() {
+			var c *docker.Client
+			if c, err = docker.New(); err == nil {
+				eng = c
+			}
+		})
+		return eng, err
+	}
+	return f
+}
+
+// Catalog loads the lab catalog: the shipped labs plus the instructor packs in
+// LabPaths. A broken pack is bad input (exit 2).
+func (f *Factory) Catalog() (*labs.Catalog, error) {
+	c, err := labs.LoadCatalog(f.LabPaths...)
+	if err != nil {
+		return nil, UsageError(err)
+	}
+	return c, nil
+}
+
+// Progress opens the progress store. A damaged file is moved aside and reported
+// as bad input (exit 2), so nothing the learner did is silently lost.
+func (f *Factory) Progress() (*labs.Store, *labs.Progress, error) {
+	s, err := labs.DefaultStore()
+	if err != nil {
+		return nil, nil, EnvironmentError(err)
+	}
+	p, err := s.Load()
+	if err != nil {
+		return nil, nil, UsageError(err)
+	}
+	return s, p, nil
+}
+
+// ReachEngine returns an engine that answered a ping, or an error that says how to
+// start Docker.
+func ReachEngine(ctx context.Context, f *Factory) (docker.Engine, error) {
+	eng, err := f.Engine()
+	if err != nil {
+		return nil, fmt.Errorf("%w; %s", err, labs.StartDockerHint)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := eng.Ping(pctx); err != nil {
+		return nil, fmt.Errorf("no Docker engine answered (%v). %s", err, labs.StartDockerHint)
+	}
+	return eng, nil
+}

@@ -1,0 +1,428 @@
+package docker
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/docker/docker/api/types/build"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/api/types/image"
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/api/types/volume"
+	"github.com/docker/docker/client"
+	"github.com/docker/go-connections/nat"
+)
+
+// Client is the Engine adapter over the Docker Engine API client.
+type Client struct {
+	api *client.Client
+}
+
+// New connects to the engine named by the environment (DOCKER_HOST and friends),
+// negotiating the API version with it. It does not contact the engine: call Ping.
+func New() (*Client, error) {
+	api, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	if err != nil {
+		return nil, fmt.Errorf("configure docker client: %w", err)
+	}
+	return &Client{api: api}, nil
+}
+
+// API exposes the underlying client to the few packages (swarm rollouts) that need
+// calls outside the narrow interface.
+func (c *Client) API() *client.Client { return c.api }
+
+// Close releases the client's connections.
+func (c *Client) Close() error { return c.api.Close() }
+
+func (c *Client) Ping(ctx context.Context) (string, error) {
+	p, err := c.api.Ping(ctx)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	return p.APIVersion, nil
+}
+
+func (c *Client) Build(ctx context.Context, req BuildRequest, progress io.Writer) (BuildResult, error) {
+	opts := build.ImageBuildOptions{
+		Tags:        []string{req.Tag},
+		Dockerfile:  req.Dockerfile,
+		Labels:      req.Labels,
+		Remove:      true,
+		ForceRemove: true,
+		Memory:      req.Memory,
+		MemorySwap:  req.Memory,
+		Version:     build.BuilderV1,
+	}
+	if req.CPUs > 0 {
+		opts.CPUPeriod = 100000
+		opts.CPUQuota = int64(req.CPUs * 100000)
+	}
+	resp, err := c.api.ImageBuild(ctx, req.Context, opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return BuildResult{}, ctx.Err()
+		}
+		return BuildResult{}, &BuildError{Message: cleanEngineError(err)}
+	}
+	defer resp.Body.Close()
+	res, err := readBuildStream(ctx, resp.Body, progress)
+	c.removeBuildContainers(req.Labels)
+	return res, err
+}
+
+// removeBuildContainers waits for the engine's own removal of the containers the
+// classic builder made for the build's steps. Those made for the final LABEL step
+// carry our labels, and the engine removes them only after the build stream has
+// ended, so without this they can outlive the check that started the build.
+func (c *Client) removeBuildContainers(labels map[string]string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	f := filters.NewArgs(filters.Arg("status", "created"))
+	for k, v := range labels {
+		f.Add("label", k+"="+v)
+	}
+	for ctx.Err() == nil {
+		ctrs, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
+		if err != nil || len(ctrs) == 0 {
+			return
+		}
+		for _, ct := range ctrs {
+			c.RemoveContainer(ctx, ct.ID)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// buildMessage is one line of the engine's JSON build stream.
+type buildMessage struct {
+	Stream      string `json:"stream"`
+	Status      string `json:"status"`
+	Error       string `json:"error"`
+	ErrorDetail *struct {
+		Message string `json:"message"`
+	} `json:"errorDetail"`
+	Aux json.RawMessage `json:"aux"`
+}
+
+// readBuildStream relays the build log and turns the final error, if any, into a
+// BuildError that names the step it happened in.
+func readBuildStream(ctx context.Context, r io.Reader, progress io.Writer) (BuildResult, error) {
+	var (
+		res      BuildResult
+		lastStep string
+		tail     = newTail(30)
+	)
+	dec := json.NewDecoder(bufio.NewReader(r))
+	for {
+		var m buildMessage
+		if err := dec.Decode(&m); err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if ctx.Err() != nil {
+				return res, ctx.Err()
+			}
+			return res, &BuildError{Message: "the build stream broke off: " + err.Error(), Step: lastStep, Log: tail.String()}
+		}
+		if m.Stream != "" {
+			io.WriteString(progress, m.Stream)
+			tail.Write(m.Stream)
+			for _, line := range strings.Split(m.Stream, "\n") {
+				if strings.HasPrefix(line, "Step ") {
+					lastStep = strings.TrimSpace(line)
+				}
+			}
+		}
+		if m.Status != "" {
+			fmt.Fprintln(progress, m.Status)
+		}
+		if len(m.Aux) > 0 {
+			var aux struct {
+				ID string `json:"ID"`
+			}
+			if json.Unmarshal(m.Aux, &aux) == nil && aux.ID != "" {
+				res.ImageID = aux.ID
+			}
+		}
+		msg := m.Error
+		if m.ErrorDetail != nil && m.ErrorDetail.Message != "" {
+			msg = m.ErrorDetail.Message
+		}
+		if msg != "" {
+			return res, &BuildError{Message: strings.TrimSpace(msg), Step: lastStep, Log: tail.String()}
+		}
+	}
+	if ctx.Err() != nil {
+		return res, ctx.Err()
+	}
+	return res, nil
+}
+
+func (c *Client) InspectImage(ctx context.Context, ref string) (Image, error) {
+	ii, err := c.api.ImageInspect(ctx, ref)
+	if err != nil {
+		if client.IsErrNotFound(err) {
+			return Image{}, fmt.Errorf("image %s: %w", ref, ErrNotFound)
+		}
+		return Image{}, fmt.Errorf("inspect image %s: %w", ref, err)
+	}
+	img := Image{ID: ii.ID, Tags: ii.RepoTags, Size: ii.Size}
+	if ii.RootFS.Type != "" {
+		img.Layers = len(ii.RootFS.Layers)
+	}
+	if cfg := ii.Config; cfg != nil {
+		for p := range cfg.ExposedPorts {
+			img.ExposedPorts = append(img.ExposedPorts, string(p))
+		}
+		img.Env = cfg.Env
+		img.User = cfg.User
+		img.Entrypoint = cfg.Entrypoint
+		img.Cmd = cfg.Cmd
+		img.WorkingDir = cfg.WorkingDir
+		img.Labels = cfg.Labels
+	}
+	return img, nil
+}
+
+func (c *Client) RemoveImage(ctx context.Context, ref string) error {
+	_, err := c.api.ImageRemove(ctx, ref, image.RemoveOptions{Force: true, PruneChildren: true})
+	if err != nil && !client.IsErrNotFound(err) {
+		return fmt.Errorf("remove image %s: %w", ref, err)
+	}
+	return nil
+}
+
+func (c *Client) RunContainer(ctx context.Context, spec ContainerSpec) (Container, error) {
+	spec = withSafeDefaults(spec)
+	exposed := nat.PortSet{}
+	bindings := nat.PortMap{}
+	for _, p := range spec.Ports {
+		port := nat.Port(p)
+		if !strings.Contains(p, "/") {
+			port = nat.Port(p + "/tcp")
+		}
+		exposed[port] = struct{}{}
+		bindings[port] = []nat.PortBinding{{HostIP: "127.0.0.1", HostPort: ""}}
+	}
+	pids := spec.PidsMax
+	cfg := &container.Config{
+		Image:        spec.Image,
+		Env:          spec.Env,
+		Labels:       spec.Labels,
+		ExposedPorts: exposed,
+		User:         spec.User,
+	}
+	if len(spec.Cmd) > 0 {
+		cfg.Cmd = spec.Cmd
+	}
+	host := &container.HostConfig{
+		PortBindings:   bindings,
+		Privileged:     false,
+		CapDrop:        []string{"ALL"},
+		CapAdd:         []string{"NET_BIND_SERVICE"},
+		SecurityOpt:    []string{"no-new-privileges"},
+		ReadonlyRootfs: spec.ReadOnly,
+		Resources: container.Resources{
+			Memory:     spec.Memory,
+			MemorySwap: spec.Memory,
+			NanoCPUs:   int64(spec.CPUs * 1e9),
+			PidsLimit:  &pids,
+		},
+		NetworkMode: "bridge",
+	}
+	if spec.ReadOnly {
+		host.Tmpfs = map[string]string{"/tmp": "rw,size=16m"}
+	}
+	created, err := c.api.ContainerCreate(ctx, cfg, host, &network.NetworkingConfig{}, nil, spec.Name)
+	if err != nil {
+		if client.IsErrNotFound(err) {
+			return Container{}, fmt.Errorf("create container from %s: %w", spec.Image, ErrNotFound)
+		}
+		return Container{}, fmt.Errorf("create container from %s: %s", spec.Image, cleanEngineError(err))
+	}
+	ctr := Container{ID: created.ID, HostPorts: map[string]string{}}
+	if err := c.api.ContainerStart(ctx, created.ID, container.StartOptions{}); err != nil {
+		return ctr, fmt.Errorf("start container from %s: %s", spec.Image, cleanEngineError(err))
+	}
+	info, err := c.api.ContainerInspect(ctx, created.ID)
+	if err != nil {
+		return ctr, fmt.Errorf("inspect container %s: %w", short(created.ID), err)
+	}
+	if info.NetworkSettings != nil {
+		for port, bs := range info.NetworkSettings.Ports {
+			for _, b := range bs {
+				if b.HostPort != "" {
+					ip := b.HostIP
+					if ip == "" || ip == "0.0.0.0" {
+						ip = "127.0.0.1"
+					}
+					ctr.HostPorts[string(port)] = ip + ":" + b.HostPort
+					break
+				}
+			}
+		}
+	}
+	return ctr, nil
+}
+
+func (c *Client) InspectContainer(ctx context.Context, id string) (ContainerState, error) {
+	info, err := c.api.ContainerInspect(ctx, id)
+	if err != nil {
+		if client.IsErrNotFound(err) {
+			return ContainerState{}, fmt.Errorf("container %s: %w", short(id), ErrNotFound)
+		}
+		return ContainerState{}, fmt.Errorf("inspect container %s: %w", short(id), err)
+	}
+	if info.State == nil {
+		return ContainerState{}, nil
+	}
+	return ContainerState{
+		Running:   info.State.Running,
+		ExitCode:  info.State.ExitCode,
+		OOMKilled: info.State.OOMKilled,
+		Error:     info.State.Error,
+	}, nil
+}
+
+func (c *Client) ContainerLogs(ctx context.Context, id string, tail int) (string, error) {
+	rc, err := c.api.ContainerLogs(ctx, id, container.LogsOptions{ShowStdout: true, ShowStderr: true, Tail: fmt.Sprint(tail)})
+	if err != nil {
+		return "", fmt.Errorf("logs of container %s: %w", short(id), err)
+	}
+	defer rc.Close()
+	raw, err := io.ReadAll(io.LimitReader(rc, 1<<20))
+	if err != nil {
+		return "", fmt.Errorf("read logs of container %s: %w", short(id), err)
+	}
+	return demux(raw), nil
+}
+
+func (c *Client) RemoveContainer(ctx context.Context, id string) error {
+	err := c.api.ContainerRemove(ctx, id, container.RemoveOptions{Force: true, RemoveVolumes: true})
+	if err != nil && !client.IsErrNotFound(err) && !strings.Contains(err.Error(), "already in progress") {
+		return fmt.Errorf("remove container %s: %w", short(id), err)
+	}
+	return nil
+}
+
+func (c *Client) ListManaged(ctx context.Context, labID string) (Resources, error) {
+	f := filters.NewArgs(filters.Arg("label", LabelManaged+"=true"))
+	if labID != "" {
+		f.Add("label", LabelLab+"="+labID)
+	}
+	var res Resources
+	ctrs, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
+	if err != nil {
+		return res, fmt.Errorf("list containers: %w", err)
+	}
+	for _, ct := range ctrs {
+		res.Containers = append(res.Containers, ct.ID)
+	}
+	nets, err := c.api.NetworkList(ctx, network.ListOptions{Filters: f})
+	if err != nil {
+		return res, fmt.Errorf("list networks: %w", err)
+	}
+	for _, n := range nets {
+		res.Networks = append(res.Networks, n.ID)
+	}
+	vols, err := c.api.VolumeList(ctx, volume.ListOptions{Filters: f})
+	if err != nil {
+		return res, fmt.Errorf("list volumes: %w", err)
+	}
+	for _, v := range vols.Volumes {
+		res.Volumes = append(res.Volumes, v.Name)
+	}
+	imgs, err := c.api.ImageList(ctx, image.ListOptions{All: true, Filters: f})
+	if err != nil {
+		return res, fmt.Errorf("list images: %w", err)
+	}
+	for _, im := range imgs {
+		res.Images = append(res.Images, im.ID)
+	}
+	return res, nil
+}
+
+func (c *Client) RemoveNetwork(ctx context.Context, id string) error {
+	if err := c.api.NetworkRemove(ctx, id); err != nil && !client.IsErrNotFound(err) {
+		return fmt.Errorf("remove network %s: %w", short(id), err)
+	}
+	return nil
+}
+
+func (c *Client) RemoveVolume(ctx context.Context, name string) error {
+	if err := c.api.VolumeRemove(ctx, name, true); err != nil && !client.IsErrNotFound(err) {
+		return fmt.Errorf("remove volume %s: %w", name, err)
+	}
+	return nil
+}
+
+func withSafeDefaults(s ContainerSpec) ContainerSpec {
+	if s.Memory <= 0 {
+		s.Memory = 256 << 20
+	}
+	if s.CPUs <= 0 {
+		s.CPUs = 1
+	}
+	if s.PidsMax <= 0 {
+		s.PidsMax = 128
+	}
+	return s
+}
+
+// cleanEngineError strips the transport prefix the client puts on engine errors.
+func cleanEngineError(err error) string {
+	s := err.Error()
+	s = strings.TrimPrefix(s, "Error response from daemon: ")
+	return s
+}
+
+func short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// demux turns the engine's multiplexed log stream (8-byte frame headers) into text;
+// a TTY container's log has no headers and is returned as is.
+func demux(raw []byte) string {
+	var b strings.Builder
+	for len(raw) >= 8 && (raw[0] == 1 || raw[0] == 2) && raw[1] == 0 && raw[2] == 0 && raw[3] == 0 {
+		n := int(raw[4])<<24 | int(raw[5])<<16 | int(raw[6])<<8 | int(raw[7])
+		raw = raw[8:]
+		if n > len(raw) {
+			n = len(raw)
+		}
+		b.Write(raw[:n])
+		raw = raw[n:]
+	}
+	b.Write(raw)
+	return b.String()
+}
+
+// tail keeps the last n lines written to it.
+type tail struct {
+	n     int
+	lines []string
+}
+
+func newTail(n int) *tail { return &tail{n: n} }
+
+func (t *tail) Write(s string) {
+	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		t.lines = append(t.lines, l)
+		if len(t.lines) > t.n {
+			t.lines = t.lines[1:]
+		}
+	}
+}
+
+func (t *tail) String() string { return strings.Join(t.lines, "\n") }

@@ -1,0 +1,48 @@
+package docker
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Cleanup removes the containers, networks and volumes labelled for labID (all labs
+// when labID is empty). It runs on its own short deadline, detached from the
+// caller's context, because it is what runs after the caller was cancelled.
+func Cleanup(e Engine, labID string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := e.ListManaged(ctx, labID)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, id := range res.Containers {
+		errs = append(errs, e.RemoveContainer(ctx, id))
+	}
+	for _, id := range res.Networks {
+		errs = append(errs, e.RemoveNetwork(ctx, id))
+	}
+	for _, name := range res.Volumes {
+		errs = append(errs, e.RemoveVolume(ctx, name))
+	}
+	return errors.Join(errs...)
+}
+
+// CleanAll removes everything labelled, images included: what `lab clean` does.
+func CleanAll(e Engine, labID string) (Resources, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := e.ListManaged(ctx, labID)
+	if err != nil {
+		return res, err
+	}
+	if err := Cleanup(e, labID); err != nil {
+		return res, err
+	}
+	var errs []error
+	for _, id := range res.Images {
+		errs = append(errs, e.RemoveImage(ctx, id))
+	}
+	return res, errors.Join(errs...)
+}

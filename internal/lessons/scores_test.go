@@ -1,0 +1,88 @@
+package lessons
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestScoresRecordKeepsBestAndLast(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	s, err := LoadScores(dir, t0)
+	if err != nil {
+		t.Fatalf("missing file: %v", err)
+	}
+	if len(s.Topics) != 0 {
+		t.Fatalf("fresh record has topics: %v", s.Topics)
+	}
+	steps := []struct {
+		correct  int
+		wantBest int
+		wantLast int
+	}{
+		{3, 60, 60}, {5, 100, 100}, {2, 100, 40},
+	}
+	for i, st := range steps {
+		at := t0.Add(time.Duration(i) * time.Hour)
+		s.Record("iac", Result{Correct: st.correct, Total: 5, Percent: st.correct * 20, Passed: st.correct >= 4}, at)
+		if err := s.Save(dir); err != nil {
+			t.Fatal(err)
+		}
+		if s, err = LoadScores(dir, at); err != nil {
+			t.Fatalf("reload after save %d: %v", i, err)
+		}
+		got := s.Topics["iac"]
+		if got.Best.Percent != st.wantBest || got.Last.Percent != st.wantLast || got.Attempts != i+1 || !got.Last.At.Equal(at) {
+			t.Errorf("after attempt %d: %+v; want best %d last %d", i+1, got, st.wantBest, st.wantLast)
+		}
+	}
+	if !s.Topics["iac"].Best.At.Equal(t0.Add(time.Hour)) || !s.Topics["iac"].Best.Passed {
+		t.Errorf("best attempt lost its time or verdict: %+v", s.Topics["iac"].Best)
+	}
+}
+
+func TestScoresCorruptFileIsMovedAside(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+	}{
+		{"not json", "{nope"},
+		{"wrong shape", `{"version":1,"topics":{"iac":7}}`},
+		{"unknown version", `{"version":9,"topics":{}}`},
+		{"null topic", `{"version":1,"topics":{"iac":null}}`},
+		{"unknown field", `{"version":1,"topics":{},"extra":true}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, ScoresFile)
+			if err := os.WriteFile(path, []byte(tt.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			now := time.Unix(1700000000, 0)
+			_, err := LoadScores(dir, now)
+			var ce *CorruptScoresError
+			if !errors.As(err, &ce) {
+				t.Fatalf("error = %v, want a *CorruptScoresError", err)
+			}
+			wantBackup := fmt.Sprintf("%s.corrupt-%d", path, now.Unix())
+			if ce.Backup != wantBackup {
+				t.Errorf("backup = %s, want %s", ce.Backup, wantBackup)
+			}
+			if got, err := os.ReadFile(wantBackup); err != nil || string(got) != tt.body {
+				t.Errorf("backup holds %q, %v; want the old file", got, err)
+			}
+			if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("corrupt file still in place: %v", err)
+			}
+			s, err := LoadScores(dir, now)
+			if err != nil || len(s.Topics) != 0 {
+				t.Errorf("next load = %v, %v; want a fresh record", s, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,159 @@
+package rollout
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// FromCompose builds a Swarm rolling-update scenario from one service of a
+// compose file: deploy.replicas (default 1), deploy.update_config and
+// deploy.rollback_config. The file is read with the compose loader itself, so
+// interpolation, extends and validation behave as with `docker stack deploy`.
+// Both versions are named after the service's image; the caller sets how the
+// new one behaves (failures, error rate) and the traffic.
+func FromCompose(ctx context.Context, path, service string) (Scenario, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return Scenario{}, fmt.Errorf("%s: %w", path, err)
+	}
+	opts, err := cli.NewProjectOptions([]string{abs},
+		cli.WithWorkingDirectory(filepath.Dir(abs)),
+		cli.WithName("rollout"),
+		cli.WithOsEnv,
+	)
+	if err != nil {
+		return Scenario{}, fmt.Errorf("%s: %w", path, err)
+	}
+	project, err := opts.LoadProject(ctx)
+	if err != nil {
+		return Scenario{}, composeError(path, err)
+	}
+	svc, ok := project.Services[service]
+	if !ok {
+		names := slices.Sorted(func(yield func(string) bool) {
+			for name := range project.Services {
+				if !yield(name) {
+					return
+				}
+			}
+		})
+		return Scenario{}, fmt.Errorf("%s: no service %q; the file defines: %s", path, service, strings.Join(names, ", "))
+	}
+	sc := Scenario{
+		Name:     service,
+		Replicas: 1,
+		From:     Version{Name: svc.Image + " (current)"},
+		To:       Version{Name: svc.Image + " (new)"},
+		Strategy: Strategy{Kind: KindSwarm, Swarm: &Swarm{}},
+	}
+	if svc.Image == "" {
+		sc.From.Name, sc.To.Name = service+" (current)", service+" (new)"
+	}
+	d := svc.Deploy
+	if d == nil {
+		return sc, nil
+	}
+	if d.Mode != "" && d.Mode != "replicated" {
+		return Scenario{}, fmt.Errorf("%s: service %q uses deploy.mode %q; the simulator handles replicated services only", path, service, d.Mode)
+	}
+	if d.Replicas != nil {
+		sc.Replicas = *d.Replicas
+	}
+	if d.UpdateConfig != nil {
+		u, err := updateFromCompose(d.UpdateConfig)
+		if err != nil {
+			return Scenario{}, fmt.Errorf("%s: service %q deploy.update_config: %w", path, service, err)
+		}
+		sc.Strategy.Swarm.Update = u
+	}
+	if d.RollbackConfig != nil {
+		u, err := updateFromCompose(d.RollbackConfig)
+		if err != nil {
+			return Scenario{}, fmt.Errorf("%s: service %q deploy.rollback_config: %w", path, service, err)
+		}
+		sc.Strategy.Swarm.Rollback = &u
+	}
+	return sc, nil
+}
+
+func updateFromCompose(c *types.UpdateConfig) (UpdateConfig, error) {
+	u := UpdateConfig{
+		DelayS:          seconds(c.Delay),
+		FailureAction:   c.FailureAction,
+		MaxFailureRatio: decimal32(c.MaxFailureRatio),
+		Order:           c.Order,
+	}
+	if c.Parallelism != nil {
+		if *c.Parallelism > math.MaxInt32 {
+			return u, fmt.Errorf("parallelism %d is too large", *c.Parallelism)
+		}
+		p := int(*c.Parallelism)
+		u.Parallelism = &p
+	}
+	if c.Monitor != 0 {
+		m := seconds(c.Monitor)
+		u.MonitorS = &m
+	}
+	return u, u.validate()
+}
+
+// decimal32 widens the loader's float32 without the binary noise (0.2, not
+// 0.20000000298), so the ratio reads back as written.
+func decimal32(f float32) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(float64(f), 'g', -1, 32), 64)
+	return v
+}
+
+// seconds rounds a duration up to whole seconds, the simulator's tick, so a
+// short but non-zero delay never vanishes.
+func seconds(d types.Duration) int {
+	return int((time.Duration(d) + time.Second - 1) / time.Second)
+}
+
+// yamlPos finds the positions the YAML parser puts in its messages.
+var yamlPos = regexp.MustCompile(`line (\d+)(?:, column (\d+))?: `)
+
+// composeError turns a loader error into "file:line:col: problem" when the
+// parser gave a position (the innermost one is the actual fault), and into
+// "file: problem" otherwise, without repeating the absolute path.
+func composeError(path string, err error) error {
+	msg := err.Error()
+	if abs, aerr := filepath.Abs(path); aerr == nil {
+		msg = strings.ReplaceAll(msg, abs, path)
+	}
+	if locs := yamlPos.FindAllStringSubmatchIndex(msg, -1); len(locs) > 0 {
+		last := locs[len(locs)-1]
+		pos := msg[last[2]:last[3]]
+		if last[4] >= 0 {
+			pos += ":" + msg[last[4]:last[5]]
+		}
+		return &ComposeError{File: path, Pos: pos, Problem: msg[last[1]:], err: err}
+	}
+	return &ComposeError{File: path, Problem: msg, err: err}
+}
+
+// ComposeError is a compose file the loader rejected. Pos is "line:column"
+// (or just the line) when the parser reported one.
+type ComposeError struct {
+	File, Pos, Problem string
+	err                error
+}
+
+func (e *ComposeError) Error() string {
+	if e.Pos != "" {
+		return fmt.Sprintf("%s:%s: %s", e.File, e.Pos, e.Problem)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Problem)
+}
+
+func (e *ComposeError) Unwrap() error { return e.err }

@@ -1,0 +1,258 @@
+package swarmrun
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/devopsctl/devopsctl/internal/docker"
+)
+
+// Runner performs real rollouts on one engine.
+type Runner struct {
+	Engine docker.Engine
+	Swarm  docker.Swarm
+	// LabID labels everything the runner creates, so the janitor can find it.
+	LabID string
+	// Progress receives one line per step; nil discards them.
+	Progress io.Writer
+}
+
+// gwBridge is the bridge the engine creates on swarm init and keeps after leaving.
+const gwBridge = "docker_gwbridge"
+
+// demoPort is where the demo service listens inside its tasks.
+const demoPort = "8080"
+
+// Run deploys the demo at s.From, rolls it to s.To under steady traffic and returns
+// what the traffic and the engine showed. It leaves the engine as it found it, on
+// failure and cancellation too: a swarm it had to create is left again.
+func (r *Runner) Run(ctx context.Context, s Scenario) (obs Observation, err error) {
+	s = s.withDefaults()
+	if err := s.validate(); err != nil {
+		return Observation{}, fmt.Errorf("rollout scenario: %w", err)
+	}
+	if r.Progress == nil {
+		r.Progress = io.Discard
+	}
+	res := &resources{r: r, runID: randomSuffix()}
+	defer func() {
+		if cerr := res.cleanup(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("clean up after the rollout: %w", cerr))
+		}
+	}()
+	if err := res.ensureSwarm(ctx); err != nil {
+		return Observation{}, err
+	}
+	r.logf("building demo images %s and %s", ImageTag(s.From), ImageTag(s.To))
+	tags, err := BuildImages(ctx, r.Engine, r.LabID, []string{s.From, s.To}, io.Discard)
+	res.images = tags
+	if err != nil {
+		return Observation{}, err
+	}
+	suffix := res.runID
+	res.network, err = r.Swarm.CreateOverlayNetwork(ctx, "devopsctl-rollout-"+suffix, docker.Labels(r.LabID))
+	if err != nil {
+		return Observation{}, err
+	}
+	demoName := "devopsctl-demo-" + suffix
+	demo := r.demoSpec(demoName, s, s.From, res.network)
+	if res.demo, err = r.Swarm.CreateService(ctx, demo); err != nil {
+		return Observation{}, err
+	}
+	r.logf("deploying %d replicas of %s", s.Replicas, s.From)
+	if err := r.waitRunning(ctx, res.demo, int(s.Replicas), 90*time.Second); err != nil {
+		return Observation{}, fmt.Errorf("deploy %s: %w", ImageTag(s.From), err)
+	}
+	return r.observe(ctx, s, res, demoName, suffix)
+}
+
+// observe runs the traffic and the update, sampling the tasks as it goes.
+func (r *Runner) observe(ctx context.Context, s Scenario, res *resources, demoName, suffix string) (Observation, error) {
+	smp := newSampler(r.Swarm, res.demo)
+	sctx, stopSampling := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); smp.loop(sctx, 250*time.Millisecond) }()
+	defer func() { stopSampling(); wg.Wait() }()
+
+	load := r.loadSpec("devopsctl-load-"+suffix, s, demoName, res.network)
+	var err error
+	if res.load, err = r.Swarm.CreateService(ctx, load); err != nil {
+		return Observation{}, err
+	}
+	r.logf("sending %d requests a second for %s", s.RPS, s.Duration)
+	if err := r.waitRunning(ctx, res.load, 1, 60*time.Second); err != nil {
+		return Observation{}, fmt.Errorf("start the traffic generator: %w", err)
+	}
+	if err := sleepCtx(ctx, s.Baseline); err != nil {
+		return Observation{}, err
+	}
+	svc, err := r.Swarm.InspectService(ctx, res.demo)
+	if err != nil {
+		return Observation{}, err
+	}
+	r.logf("updating %s -> %s (parallelism %d, delay %s, order %s, failure action %s)",
+		s.From, s.To, s.Update.Parallelism, s.Update.Delay, s.Update.Order, s.Update.FailureAction)
+	updateStart := time.Now()
+	if err := r.Swarm.UpdateService(ctx, res.demo, svc.Version, r.demoSpec(demoName, s, s.To, res.network)); err != nil {
+		return Observation{}, err
+	}
+	if err := r.waitFinished(ctx, res.load, s.Duration+30*time.Second); err != nil {
+		return Observation{}, fmt.Errorf("traffic generator: %w", err)
+	}
+	stopSampling()
+	wg.Wait()
+	logs, err := r.Swarm.ServiceLogs(ctx, res.load)
+	if err != nil {
+		return Observation{}, err
+	}
+	seconds, err := parseLoad(logs)
+	if err != nil {
+		return Observation{}, err
+	}
+	final, err := r.Swarm.InspectService(ctx, res.demo)
+	if err != nil {
+		return Observation{}, err
+	}
+	obs := assemble(s, updateStart, seconds, smp.result())
+	obs.UpdateState, obs.UpdateMessage = final.UpdateState, final.UpdateMessage
+	obs.FinalImage = final.Spec.Image
+	r.logf("update %s; %d of %d requests failed", obs.UpdateState, obs.Failed, obs.Sent)
+	return obs, nil
+}
+
+func (r *Runner) demoSpec(name string, s Scenario, version, network string) docker.ServiceSpec {
+	labels := docker.Labels(r.LabID)
+	labels[LabelVersion] = version
+	labels[LabelRun] = runIDOf(name)
+	update := s.Update
+	spec := docker.ServiceSpec{
+		Name:          name,
+		Image:         ImageTag(version),
+		Args:          []string{"serve"},
+		Env:           []string{"VERSION=" + version, "PORT=" + demoPort},
+		Labels:        labels,
+		Replicas:      s.Replicas,
+		Networks:      []string{network},
+		DNSRoundRobin: true,
+		Update:        &update,
+		Rollback:      s.Rollback,
+		StopGrace:     5 * time.Second,
+		Memory:        32 << 20,
+		CPUs:          0.25,
+		PidsMax:       64,
+	}
+	if version == V3 {
+		spec.Env = append(spec.Env, "BAD_MODE="+s.BadMode)
+	}
+	return spec
+}
+
+func (r *Runner) loadSpec(name string, s Scenario, target, network string) docker.ServiceSpec {
+	labels := docker.Labels(r.LabID)
+	labels[LabelVersion] = "load"
+	labels[LabelRun] = runIDOf(name)
+	return docker.ServiceSpec{
+		Name:  name,
+		Image: ImageTag(s.From),
+		Args: []string{"load",
+			"-target", "http://" + target + ":" + demoPort + "/",
+			"-rps", fmt.Sprint(s.RPS),
+			"-duration", s.Duration.String(),
+		},
+		Labels:       labels,
+		Replicas:     1,
+		Networks:     []string{network},
+		RestartNever: true,
+		Memory:       64 << 20,
+		CPUs:         0.5,
+		PidsMax:      128,
+	}
+}
+
+// waitRunning waits for want tasks of a service to be running.
+func (r *Runner) waitRunning(ctx context.Context, id string, want int, limit time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	var last string
+	for {
+		tasks, err := r.Swarm.ListTasks(ctx, id)
+		if err == nil {
+			n := 0
+			for _, t := range tasks {
+				if t.Running() && t.DesiredState == "running" {
+					n++
+				}
+				if t.Err != "" {
+					last = t.Err
+				}
+			}
+			if n >= want {
+				return nil
+			}
+		}
+		if err := sleepCtx(ctx, 250*time.Millisecond); err != nil {
+			if last != "" {
+				return fmt.Errorf("tasks not running after %s (last task error: %s)", limit, last)
+			}
+			return fmt.Errorf("tasks not running after %s: %w", limit, err)
+		}
+	}
+}
+
+// waitFinished waits for a one-shot service's task to exit, and fails if it did not
+// exit cleanly.
+func (r *Runner) waitFinished(ctx context.Context, id string, limit time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	for {
+		tasks, err := r.Swarm.ListTasks(ctx, id)
+		if err == nil {
+			for _, t := range tasks {
+				switch t.State {
+				case "complete":
+					return nil
+				case "failed", "rejected", "orphaned":
+					return fmt.Errorf("task %s (exit %d): %s", t.State, t.ExitCode, t.Err)
+				}
+			}
+		}
+		if err := sleepCtx(ctx, 500*time.Millisecond); err != nil {
+			return fmt.Errorf("still running after %s: %w", limit, err)
+		}
+	}
+}
+
+func (r *Runner) logf(format string, args ...any) {
+	fmt.Fprintf(r.Progress, format+"\n", args...)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// LabelRun names the run a service's containers belong to.
+const LabelRun = "io.devopsctl.rollout-run"
+
+// runIDOf recovers the run ID from a service name, which ends in it.
+func runIDOf(name string) string { return name[strings.LastIndexByte(name, '-')+1:] }
+
+func randomSuffix() string {
+	b := make([]byte, 3)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

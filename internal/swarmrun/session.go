@@ -1,0 +1,117 @@
+package swarmrun
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// resources is what one run created, and what it must undo.
+type resources struct {
+	r *Runner
+	// runID labels the containers of this run's services.
+	runID string
+	// initialised is set when the run made this engine a swarm, so must leave it.
+	initialised bool
+	// gwExisted records whether the swarm gateway bridge predates the run.
+	gwExisted  bool
+	images     []string
+	network    string
+	demo, load string
+}
+
+// ensureSwarm makes the engine a swarm manager if it is in no swarm at all. A swarm
+// the engine is already in is used as is, as long as it can be managed from here.
+func (res *resources) ensureSwarm(ctx context.Context) error {
+	st, err := res.r.Swarm.SwarmState(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case st.Active():
+		return nil
+	case !st.Inactive():
+		return fmt.Errorf("this engine is in a swarm it cannot manage (state %s, manager %t): run the rollout on a manager, or leave that swarm first", st.LocalState, st.IsManager)
+	}
+	gw, err := res.r.Swarm.NetworkID(ctx, gwBridge)
+	if err != nil {
+		return err
+	}
+	res.gwExisted = gw != ""
+	res.r.logf("initialising a single-node swarm on 127.0.0.1 (it is left again afterwards)")
+	if err := res.r.Swarm.SwarmInit(ctx); err != nil {
+		return err
+	}
+	res.initialised = true
+	return nil
+}
+
+// cleanup removes, in dependency order, what the run created. It is detached from
+// the run's context, which may be what got cancelled, and has a deadline of its own.
+func (res *resources) cleanup() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	sw, eng := res.r.Swarm, res.r.Engine
+	var errs []error
+	for _, id := range []string{res.load, res.demo} {
+		if id != "" {
+			errs = append(errs, sw.RemoveService(ctx, id))
+		}
+	}
+	// Tasks stop after their service is gone; the network and the images are in use
+	// until they have.
+	errs = append(errs, res.waitContainersGone(ctx))
+	if res.network != "" {
+		errs = append(errs, retry(ctx, func() error { return sw.RemoveNetwork(ctx, res.network) }))
+	}
+	if res.initialised {
+		errs = append(errs, sw.SwarmLeave(ctx, true))
+		if !res.gwExisted {
+			if id, err := sw.NetworkID(ctx, gwBridge); err != nil {
+				errs = append(errs, err)
+			} else if id != "" {
+				errs = append(errs, retry(ctx, func() error { return sw.RemoveNetwork(ctx, id) }))
+			}
+		}
+	}
+	for _, tag := range res.images {
+		errs = append(errs, eng.RemoveImage(ctx, tag))
+	}
+	return errors.Join(errs...)
+}
+
+// waitContainersGone waits until no container of the run's services is left.
+func (res *resources) waitContainersGone(ctx context.Context) error {
+	if res.demo == "" && res.load == "" {
+		return nil
+	}
+	deadline, cancel := context.WithTimeout(ctx, 45*time.Second)
+	defer cancel()
+	for {
+		left, err := res.r.Swarm.ContainersLabelled(deadline, map[string]string{LabelRun: res.runID})
+		if err == nil && len(left) == 0 {
+			return nil
+		}
+		if serr := sleepCtx(deadline, 250*time.Millisecond); serr != nil {
+			if err != nil {
+				return fmt.Errorf("wait for the rollout's containers to stop: %w", err)
+			}
+			return fmt.Errorf("%d containers of the rollout still there after 45s", len(left))
+		}
+	}
+}
+
+// retry repeats a removal the engine refuses while it is still tidying up.
+func retry(ctx context.Context, f func() error) error {
+	var err error
+	for i := 0; i < 20; i++ {
+		if err = f(); err == nil {
+			return nil
+		}
+		if sleepCtx(ctx, 500*time.Millisecond) != nil {
+			break
+		}
+	}
+	return err
+}
