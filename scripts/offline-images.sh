@@ -25,7 +25,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--force) force=true ;;
 	-h | --help)
-		sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -206,7 +206,7 @@ EOF
 	t0=$(date +%s)
 	# The classic builder needs no extra plugin; its deprecation notice is noise
 	# here, so stderr is shown only when the build fails.
-	if ! DOCKER_BUILDKIT=0 docker build -q --label "$FIXTURE_LABEL" -t "$GOLANG_TAG" "$ctx" >/dev/null 2>"$workdir/build.log"; then
+	if ! DOCKER_BUILDKIT=0 docker build -q --force-rm --label "$FIXTURE_LABEL" -t "$GOLANG_TAG" "$ctx" >/dev/null 2>"$workdir/build.log"; then
 		cat "$workdir/build.log" >&2
 		die "warming the build cache failed (output above)"
 	fi

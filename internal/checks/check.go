@@ -72,14 +72,23 @@ type Env struct {
 	Progress io.Writer
 	// Timeout bounds any single engine operation a check starts.
 	Timeout time.Duration
+	// RunID names the run the check is part of; what it creates carries it.
+	RunID string
 }
 
-// ImageTag is the tag under which the workspace image of a lab is built, so that
-// later checks of the same run (and `lab clean`) find it without passing state.
-func (e *Env) ImageTag() string { return docker.ImageTag(e.LabID) }
+// ImageTag is the tag under which the workspace image is built, so that later
+// checks of the same run find it without passing state.
+func (e *Env) ImageTag() string { return docker.ImageTag(e.LabID, e.Dir) }
 
 // Labels are put on everything a check creates on the engine.
-func (e *Env) Labels() map[string]string { return docker.Labels(e.LabID) }
+func (e *Env) Labels() map[string]string {
+	l := docker.Labels(e.LabID)
+	l[docker.LabelWorkspace] = e.Dir
+	if e.RunID != "" {
+		l[docker.LabelRun] = e.RunID
+	}
+	return l
+}
 
 // Check is one configured check, ready to run.
 type Check interface {

@@ -57,7 +57,6 @@ func TestContainerHTTP(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var dir string
 			if tt.image == "-" {
-				eng.RemoveImage(context.Background(), docker.ImageTag(lab))
 				dir = t.TempDir()
 			} else {
 				dir = buildTestImage(t, eng, lab, tt.image)

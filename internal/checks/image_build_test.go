@@ -57,7 +57,7 @@ func TestImageBuild(t *testing.T) {
 				t.Errorf("message %q does not name %q", r.Message, tt.inMessage)
 			}
 			if tt.status == Pass {
-				img, err := eng.InspectImage(context.Background(), docker.ImageTag(lab))
+				img, err := eng.InspectImage(context.Background(), docker.ImageTag(lab, dir))
 				if err != nil {
 					t.Fatalf("built image not found: %v", err)
 				}

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"context"
 	"testing"
 
 	"github.com/devopsctl/devopsctl/internal/docker"
@@ -35,7 +34,6 @@ func TestImageMetadata(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			if tt.image == "" {
-				eng.RemoveImage(context.Background(), docker.ImageTag(lab))
 			} else {
 				dir = buildTestImageFrom(t, eng, lab, tt.image)
 			}

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -31,7 +30,6 @@ func TestImageSize(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			if tt.image == "" {
-				eng.RemoveImage(context.Background(), docker.ImageTag(lab))
 			} else {
 				dir = buildTestImageFrom(t, eng, lab, tt.image)
 			}

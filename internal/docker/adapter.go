@@ -313,18 +313,19 @@ func (c *Client) RemoveContainer(ctx context.Context, id string) error {
 	return nil
 }
 
-func (c *Client) ListManaged(ctx context.Context, labID string) (Resources, error) {
+func (c *Client) ListManaged(ctx context.Context, match map[string]string) (Resources, error) {
 	f := filters.NewArgs(filters.Arg("label", LabelManaged+"=true"))
-	if labID != "" {
-		f.Add("label", LabelLab+"="+labID)
+	for k, v := range match {
+		f.Add("label", k+"="+v)
 	}
-	var res Resources
+	res := Resources{ContainerLabels: map[string]map[string]string{}}
 	ctrs, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
 	if err != nil {
 		return res, fmt.Errorf("list containers: %w", err)
 	}
 	for _, ct := range ctrs {
 		res.Containers = append(res.Containers, ct.ID)
+		res.ContainerLabels[ct.ID] = ct.Labels
 	}
 	nets, err := c.api.NetworkList(ctx, network.ListOptions{Filters: f})
 	if err != nil {

@@ -28,9 +28,9 @@ type Engine interface {
 	ContainerLogs(ctx context.Context, id string, tail int) (string, error)
 	// RemoveContainer force-removes a container and its anonymous volumes.
 	RemoveContainer(ctx context.Context, id string) error
-	// ListManaged lists everything on the engine that carries the managed label,
-	// optionally restricted to one lab.
-	ListManaged(ctx context.Context, labID string) (Resources, error)
+	// ListManaged lists everything on the engine that carries the managed label
+	// and every label=value in match (nil matches all that devopsctl made).
+	ListManaged(ctx context.Context, match map[string]string) (Resources, error)
 	RemoveNetwork(ctx context.Context, id string) error
 	RemoveVolume(ctx context.Context, name string) error
 }
@@ -126,6 +126,8 @@ type Resources struct {
 	Networks   []string
 	Volumes    []string
 	Images     []string
+	// ContainerLabels holds the labels of each listed container, by ID.
+	ContainerLabels map[string]map[string]string
 }
 
 // Empty reports whether r lists nothing.

@@ -17,7 +17,7 @@ type Fake struct {
 	InspectContainerFunc func(ctx context.Context, id string) (ContainerState, error)
 	ContainerLogsFunc    func(ctx context.Context, id string, tail int) (string, error)
 	RemoveContainerFunc  func(ctx context.Context, id string) error
-	ListManagedFunc      func(ctx context.Context, labID string) (Resources, error)
+	ListManagedFunc      func(ctx context.Context, match map[string]string) (Resources, error)
 	RemoveNetworkFunc    func(ctx context.Context, id string) error
 	RemoveVolumeFunc     func(ctx context.Context, name string) error
 }
@@ -80,11 +80,11 @@ func (f *Fake) RemoveContainer(ctx context.Context, id string) error {
 	return f.RemoveContainerFunc(ctx, id)
 }
 
-func (f *Fake) ListManaged(ctx context.Context, labID string) (Resources, error) {
+func (f *Fake) ListManaged(ctx context.Context, match map[string]string) (Resources, error) {
 	if f.ListManagedFunc == nil {
 		return Resources{}, nil
 	}
-	return f.ListManagedFunc(ctx, labID)
+	return f.ListManagedFunc(ctx, match)
 }
 
 func (f *Fake) RemoveNetwork(ctx context.Context, id string) error {

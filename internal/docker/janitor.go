@@ -6,13 +6,13 @@ import (
 	"time"
 )
 
-// Cleanup removes the containers, networks and volumes labelled for labID (all labs
-// when labID is empty). It runs on its own short deadline, detached from the
+// Cleanup removes the containers, networks and volumes devopsctl made that carry
+// every label in match. It runs on its own short deadline, detached from the
 // caller's context, because it is what runs after the caller was cancelled.
-func Cleanup(e Engine, labID string) error {
+func Cleanup(e Engine, match map[string]string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res, err := e.ListManaged(ctx, labID)
+	res, err := e.ListManaged(ctx, match)
 	if err != nil {
 		return err
 	}
@@ -33,11 +33,11 @@ func Cleanup(e Engine, labID string) error {
 func CleanAll(e Engine, labID string) (Resources, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	res, err := e.ListManaged(ctx, labID)
+	res, err := e.ListManaged(ctx, LabMatch(labID))
 	if err != nil {
 		return res, err
 	}
-	if err := Cleanup(e, labID); err != nil {
+	if err := Cleanup(e, LabMatch(labID)); err != nil {
 		return res, err
 	}
 	var errs []error

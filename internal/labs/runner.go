@@ -2,6 +2,8 @@ package labs
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -85,8 +87,9 @@ func (r *Runner) Run(ctx context.Context) *Report {
 	if progress == nil {
 		progress = io.Discard
 	}
+	runID := newRunID()
 	if r.Engine != nil {
-		defer docker.Cleanup(r.Engine, r.Lab.ID)
+		defer docker.Cleanup(r.Engine, map[string]string{docker.LabelRun: runID})
 	}
 	status := map[string]checks.Status{}
 	for i := range r.Lab.Checks {
@@ -95,7 +98,7 @@ func (r *Runner) Run(ctx context.Context) *Report {
 			r.OnStart(c)
 		}
 		start := time.Now()
-		res := r.runOne(ctx, c, status, progress, rep)
+		res := r.runOne(ctx, c, status, progress, rep, runID)
 		cr := CheckResult{
 			ID: c.ID, Kind: c.Kind, Title: c.Title,
 			Status: res.Status, Message: res.Message, Reason: res.Reason,
@@ -114,7 +117,7 @@ func (r *Runner) Run(ctx context.Context) *Report {
 	return rep
 }
 
-func (r *Runner) runOne(ctx context.Context, c *CheckSpec, status map[string]checks.Status, progress io.Writer, rep *Report) checks.Result {
+func (r *Runner) runOne(ctx context.Context, c *CheckSpec, status map[string]checks.Status, progress io.Writer, rep *Report, runID string) checks.Result {
 	if ctx.Err() != nil {
 		rep.Interrupted = true
 		return checks.Skipf("not run: the run was interrupted")
@@ -145,7 +148,7 @@ func (r *Runner) runOne(ctx context.Context, c *CheckSpec, status map[string]che
 	env := &checks.Env{
 		Dir: r.Dir, LabID: r.Lab.ID,
 		Engine: r.Engine, EngineErr: r.EngineErr,
-		Progress: progress, Timeout: timeout,
+		Progress: progress, Timeout: timeout, RunID: runID,
 	}
 	res := safeRun(cctx, c.check, env)
 	switch {
@@ -168,6 +171,12 @@ func safeRun(ctx context.Context, c checks.Check, env *checks.Env) (res checks.R
 		}
 	}()
 	return c.Run(ctx, env)
+}
+
+func newRunID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // StartDockerHint tells a learner how to get an engine running.

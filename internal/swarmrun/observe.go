@@ -47,8 +47,8 @@ type Bucket struct {
 	Answers map[string]int
 	// Failures counts failed requests by cause (refused, timeout, status_500, ...).
 	Failures map[string]int
-	// Tasks is the most tasks of each version seen serving (running, and not being
-	// shut down) during the second.
+	// Tasks counts the tasks of each version serving (running, and not being shut
+	// down) in the middle of the second.
 	Tasks map[string]int
 }
 
@@ -212,22 +212,21 @@ func (s *sampler) result() []sample {
 // assemble lines the traffic seconds and the task samples up on the update's start.
 func assemble(s Scenario, start time.Time, seconds []loadSecond, samples []sample) Observation {
 	obs := Observation{Scenario: s, UpdateStart: start}
-	offset := func(t time.Time) int { return int(t.Unix() - start.Unix()) }
-	tasks := map[int]map[string]int{}
+	// A second's task counts come from the sample nearest its middle, so that they
+	// add up to what was serving at one moment.
+	type pick struct {
+		dist    time.Duration
+		serving map[string]int
+	}
+	tasks := map[int64]pick{}
 	last := ""
 	for _, smp := range samples {
-		off := offset(smp.at)
-		m := tasks[off]
-		if m == nil {
-			m = map[string]int{}
-			tasks[off] = m
+		sec := smp.at.Unix()
+		dist := smp.at.Sub(time.Unix(sec, 5e8)).Abs()
+		if p, ok := tasks[sec]; !ok || dist < p.dist {
+			tasks[sec] = pick{dist: dist, serving: smp.serving}
 		}
-		serving := 0
-		for v, n := range smp.serving {
-			m[v] = max(m[v], n)
-			serving += n
-		}
-		obs.PeakServing = max(obs.PeakServing, serving)
+		obs.PeakServing = max(obs.PeakServing, sum(smp.serving))
 		obs.PeakRunning = max(obs.PeakRunning, smp.running)
 		if smp.state != last && smp.state != "" && !smp.at.Before(start) {
 			obs.Transitions = append(obs.Transitions, Transition{At: smp.at.Sub(start).Seconds(), State: smp.state})
@@ -235,7 +234,7 @@ func assemble(s Scenario, start time.Time, seconds []loadSecond, samples []sampl
 		last = smp.state
 	}
 	for _, ls := range seconds {
-		b := Bucket{Offset: int(ls.T - start.Unix()), Answers: ls.OK, Failures: ls.Fail, Tasks: tasks[int(ls.T-start.Unix())]}
+		b := Bucket{Offset: int(ls.T - start.Unix()), Answers: ls.OK, Failures: ls.Fail, Tasks: tasks[ls.T].serving}
 		if b.Answers == nil {
 			b.Answers = map[string]int{}
 		}

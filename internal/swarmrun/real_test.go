@@ -93,22 +93,97 @@ func logObservation(t *testing.T, obs Observation) {
 		obs.UpdateState, obs.UpdateMessage, obs.FinalImage, obs.PeakServing, obs.PeakRunning, obs.Failed, obs.Sent, obs.Transitions)
 }
 
-func TestRealRollingUpdate(t *testing.T) {
+// runReal runs one scenario with the leave-it-as-found checks around it.
+func runReal(t *testing.T, s Scenario) Observation {
+	t.Helper()
 	r := realRunner(t)
 	before := snapshot(t, r)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	start := time.Now()
-	obs, err := r.Run(ctx, Scenario{
-		Replicas: 4,
-		Update:   docker.UpdatePolicy{Parallelism: 1, Delay: time.Second, Order: docker.OrderStartFirst, FailureAction: docker.FailurePause, Monitor: 2 * time.Second},
-		From:     V1, To: V2,
-		RPS: 20,
-	})
-	t.Logf("run took %s", time.Since(start))
+	obs, err := r.Run(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	logObservation(t, obs)
 	assertClean(t, r, before)
+	return obs
+}
+
+// settled is the observation's last n seconds of traffic, the final partial second
+// left out.
+func settled(obs Observation, n int) []Bucket {
+	end := len(obs.Buckets) - 1
+	return obs.Buckets[max(end-n, 0):end]
+}
+
+func TestRealRollingUpdate(t *testing.T) {
+	const replicas = 4
+	s := Scenario{
+		Replicas: replicas,
+		Update:   docker.UpdatePolicy{Parallelism: 1, Delay: time.Second, Order: docker.OrderStartFirst, FailureAction: docker.FailurePause, Monitor: 2 * time.Second},
+		From:     V1, To: V2,
+		RPS: 20,
+	}
+	obs := runReal(t, s)
+
+	if obs.Failed != 0 {
+		t.Errorf("%d of %d requests failed; a start-first rolling update should lose none", obs.Failed, obs.Sent)
+	}
+	if obs.UpdateState != "completed" || obs.FinalImage != ImageTag(V2) {
+		t.Errorf("update ended %q on %s, want completed on %s", obs.UpdateState, obs.FinalImage, ImageTag(V2))
+	}
+	mixed := 0
+	for _, b := range obs.Buckets {
+		switch {
+		case b.Offset < 0 && b.Answers[V2] > 0:
+			t.Errorf("second %d: v2 answered before the update", b.Offset)
+		case b.Answers[V1] > 0 && b.Answers[V2] > 0:
+			mixed++
+		}
+	}
+	if mixed < 2 {
+		t.Errorf("%d seconds had both versions answering; a one-by-one update should mix them for several", mixed)
+	}
+	if first := obs.Buckets[1]; first.Share(V1) != 1 {
+		t.Errorf("before the update v1 had %.2f of the answers, want all", first.Share(V1))
+	}
+	for _, b := range settled(obs, 3) {
+		if b.Share(V2) != 1 {
+			t.Errorf("second %d, after the update: v2 has %.2f of the answers, want all", b.Offset, b.Share(V2))
+		}
+	}
+	if obs.PeakServing > replicas+1 {
+		t.Errorf("%d tasks served at once; start-first with parallelism 1 allows %d", obs.PeakServing, replicas+1)
+	}
+	// The answers should follow the serving tasks, as a simulation that models tasks
+	// assumes.
+	c := Compare(obs.Timeline(), obs.TaskTimeline(), V2, Tolerance(s.RPS))
+	t.Logf("answers vs serving tasks: %+v", c)
+	if !c.Agrees() {
+		t.Errorf("answers strayed %.2f from the serving tasks' shares at second %d (tolerance %.2f)", c.MaxDiff, c.At, c.Tolerance)
+	}
+}
+
+func TestRealBadReleaseRollsBack(t *testing.T) {
+	obs := runReal(t, Scenario{
+		Replicas: 4,
+		Update: docker.UpdatePolicy{Parallelism: 1, Delay: time.Second, Order: docker.OrderStopFirst,
+			FailureAction: docker.FailureRollback, Monitor: 3 * time.Second},
+		Rollback: &docker.UpdatePolicy{Parallelism: 0, Order: docker.OrderStopFirst, FailureAction: docker.FailurePause, Monitor: 2 * time.Second},
+		From:     V1, To: V3, BadMode: BadCrash,
+		RPS: 20,
+	})
+	if obs.UpdateState != "rollback_completed" || obs.FinalImage != ImageTag(V1) {
+		t.Errorf("update ended %q on %s, want rollback_completed on %s", obs.UpdateState, obs.FinalImage, ImageTag(V1))
+	}
+	for _, b := range obs.Buckets {
+		if b.Answers[V3] > 0 {
+			t.Errorf("second %d: v3 answered, but it crashes before listening", b.Offset)
+		}
+	}
+	for _, b := range settled(obs, 3) {
+		if b.Share(V1) != 1 {
+			t.Errorf("second %d, after the rollback: v1 has %.2f of the answers, want all", b.Offset, b.Share(V1))
+		}
+	}
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/devopsctl/devopsctl/internal/docker"
 )
 
-// Runner performs real rollouts on one engine.
+// Runner performs real rollouts on one engine, one at a time.
 type Runner struct {
 	Engine docker.Engine
 	Swarm  docker.Swarm
@@ -22,6 +22,8 @@ type Runner struct {
 	LabID string
 	// Progress receives one line per step; nil discards them.
 	Progress io.Writer
+
+	began time.Time
 }
 
 // gwBridge is the bridge the engine creates on swarm init and keeps after leaving.
@@ -34,6 +36,7 @@ const demoPort = "8080"
 // what the traffic and the engine showed. It leaves the engine as it found it, on
 // failure and cancellation too: a swarm it had to create is left again.
 func (r *Runner) Run(ctx context.Context, s Scenario) (obs Observation, err error) {
+	r.began = time.Now()
 	s = s.withDefaults()
 	if err := s.validate(); err != nil {
 		return Observation{}, fmt.Errorf("rollout scenario: %w", err)
@@ -231,7 +234,7 @@ func (r *Runner) waitFinished(ctx context.Context, id string, limit time.Duratio
 }
 
 func (r *Runner) logf(format string, args ...any) {
-	fmt.Fprintf(r.Progress, format+"\n", args...)
+	fmt.Fprintf(r.Progress, "[%5.1fs] "+format+"\n", append([]any{time.Since(r.began).Seconds()}, args...)...)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

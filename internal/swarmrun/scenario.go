@@ -125,21 +125,31 @@ func validatePolicy(name string, p docker.UpdatePolicy, canRollback bool) error 
 // engine schedules it, creates the container, attaches it to the overlay network.
 const taskStartup = 1500 * time.Millisecond
 
-// EstimateDuration is enough traffic to see a rollout through: the baseline, one
-// batch after another, the engine's final monitor period, and a few settled seconds.
-// A rollback takes about as long again.
+// EstimateDuration is enough traffic to see a rollout through: the baseline, the
+// batches, the engine's final monitor period and a few settled seconds. A release
+// that crashes is caught in its first batch, so pausing stops there and rolling back
+// adds one more round of task starts. A release that only answers with errors looks
+// healthy to the engine (the demo has no HEALTHCHECK) and rolls through every batch.
 func EstimateDuration(s Scenario) time.Duration {
 	par := s.Update.Parallelism
-	if par == 0 {
+	if par == 0 || par > s.Replicas {
 		par = s.Replicas
 	}
 	batches := time.Duration(math.Ceil(float64(s.Replicas) / float64(par)))
-	d := s.Baseline + batches*(taskStartup+s.Update.Delay) + s.Update.Monitor + 4*time.Second
-	if s.To == V3 {
-		d += batches*taskStartup + s.Update.Monitor
+	const settle = 4 * time.Second
+	batch := taskStartup + s.Update.Delay
+	d := s.Baseline + batches*batch + s.Update.Monitor + settle
+	if s.To == V3 && s.BadMode == BadCrash {
+		switch s.Update.FailureAction {
+		case docker.FailurePause:
+			d = s.Baseline + batch + s.Update.Monitor + settle
+		case docker.FailureRollback:
+			rollbackMonitor := 5 * time.Second
+			if s.Rollback != nil && s.Rollback.Monitor > 0 {
+				rollbackMonitor = s.Rollback.Monitor
+			}
+			d = s.Baseline + batch + s.Update.Monitor + taskStartup + rollbackMonitor + settle
+		}
 	}
-	if d > MaxDuration {
-		d = MaxDuration
-	}
-	return d.Round(time.Second)
+	return min(d, MaxDuration).Round(time.Second)
 }

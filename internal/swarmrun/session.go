@@ -78,6 +78,7 @@ func (res *resources) cleanup() error {
 	for _, tag := range res.images {
 		errs = append(errs, eng.RemoveImage(ctx, tag))
 	}
+	res.r.logf("cleaned up")
 	return errors.Join(errs...)
 }
 

@@ -41,7 +41,7 @@ func Engine(t testing.TB) *docker.Client {
 // are still on the engine.
 func NoLeftovers(t testing.TB, e docker.Engine, lab string) {
 	t.Helper()
-	res, err := e.ListManaged(context.Background(), lab)
+	res, err := e.ListManaged(context.Background(), docker.LabMatch(lab))
 	if err != nil {
 		t.Fatalf("list managed resources: %v", err)
 	}

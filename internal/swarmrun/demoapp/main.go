@@ -3,7 +3,7 @@
 // swarmrun builds it from this very file in an empty module, and it runs FROM
 // scratch, so it must need nothing from the filesystem.
 //
-//	demoapp serve            answer GET / with $VERSION; $BAD_MODE=errors|crash misbehaves
+//	demoapp [serve]          answer GET / with $VERSION; $BAD_MODE=errors|crash misbehaves
 //	demoapp load -target URL send -rps requests a second for -duration, then report
 //
 // The load mode prints one JSON line per second of traffic on stdout and a final
@@ -34,20 +34,20 @@ import (
 const VersionHeader = "X-Demo-Version"
 
 func main() {
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: demoapp serve | demoapp load -target URL [-rps N] [-duration D]")
-		os.Exit(2)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
+	mode := "serve"
+	if len(os.Args) > 1 {
+		mode = os.Args[1]
+	}
 	var err error
-	switch os.Args[1] {
+	switch mode {
 	case "serve":
 		err = serve(ctx, os.Getenv("VERSION"), os.Getenv("BAD_MODE"), envOr("PORT", "8080"))
 	case "load":
 		err = load(ctx, os.Args[2:], os.Stdout)
 	default:
-		err = fmt.Errorf("unknown mode %q: want serve or load", os.Args[1])
+		err = fmt.Errorf("unknown mode %q: usage: demoapp [serve] | demoapp load -target URL [-rps N] [-duration D]", mode)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "demoapp:", err)

@@ -1,0 +1,139 @@
+package view
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/devopsctl/devopsctl/internal/rollout"
+)
+
+// Table is the plain per-second account of a run: for each second the phase,
+// each version's instances by state, how many served users, the traffic split
+// and the failed requests. Consecutive seconds that differ only in their
+// failures are folded into one row ("40-69") with the failures summed, so a
+// long steady stretch takes one line.
+func Table(r *rollout.Result) string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	v0, v1 := "old", "new"
+	if len(r.Timeline) > 0 {
+		v0, v1 = r.Timeline[0].Versions[0].Version, r.Timeline[0].Versions[1].Version
+	}
+	fmt.Fprintf(tw, "t\tphase\t%s\t%s\tserving\ttraffic %s/%s\terrors\t\n", v0, v1, v0, v1)
+	for i := 0; i < len(r.Timeline); {
+		row := tableRow(r.Timeline[i])
+		j, errs := i+1, r.Timeline[i].Errors
+		for j < len(r.Timeline) && tableRow(r.Timeline[j]) == row {
+			errs += r.Timeline[j].Errors
+			j++
+		}
+		t := fmt.Sprint(r.Timeline[i].T)
+		if j-i > 1 {
+			t = fmt.Sprintf("%d-%d", r.Timeline[i].T, r.Timeline[j-1].T)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t\n", t, row, errs)
+		i = j
+	}
+	tw.Flush()
+	return b.String()
+}
+
+// tableRow is every column but t and errors, tab-separated.
+func tableRow(tk rollout.Tick) string {
+	phase := tk.Phase
+	if phase == "" {
+		phase = "-"
+	}
+	return fmt.Sprintf("%s\t%s\t%s\t%d\t%d/%d",
+		phase, versionCell(tk.Versions[0]), versionCell(tk.Versions[1]), tk.Serving,
+		int(tk.Versions[0].Share*100+0.5), int(tk.Versions[1].Share*100+0.5))
+}
+
+// versionCell says how many of a version's instances are in each state.
+func versionCell(vt rollout.VersionTick) string {
+	var parts []string
+	if vt.Ready > 0 {
+		p := fmt.Sprintf("%d ready", vt.Ready)
+		if idle := vt.Ready - vt.Serving; idle > 0 {
+			p += fmt.Sprintf(" (%d idle)", idle)
+		}
+		parts = append(parts, p)
+	}
+	if vt.Starting > 0 {
+		parts = append(parts, fmt.Sprintf("%d starting", vt.Starting))
+	}
+	if vt.Crashed > 0 {
+		parts = append(parts, fmt.Sprintf("%d crashed", vt.Crashed))
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Summary lists the figures a run is judged by.
+func Summary(r *rollout.Result) string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	row := func(k, format string, a ...any) { fmt.Fprintf(tw, "%s\t%s\n", k, fmt.Sprintf(format, a...)) }
+	row("Outcome", "%s", outcomeText(r))
+	row("Peak instances", "%d for %d replicas (%s)", r.PeakInstances, r.Replicas, extra(r.PeakInstances, r.Replicas))
+	row("Fewest serving", "%d of %d, first at t=%ds", r.MinAvailable, r.Replicas, r.MinAvailableAtS)
+	row("Mixed versions", "%ds with both versions answering users", r.MixedVersionsS)
+	row("Requests", "%d, of which %d failed (%s)", r.Requests, r.Errors, percent(r.Errors, r.Requests))
+	if r.Dropped > 0 {
+		row("Dropped", "%d found no instance ready to answer", r.Dropped)
+	}
+	row("Cost", "%d instance-seconds", r.InstanceSeconds)
+	tw.Flush()
+	return b.String()
+}
+
+func outcomeText(r *rollout.Result) string {
+	switch {
+	case r.Completed:
+		return fmt.Sprintf("%s: the new version serves alone from t=%ds", r.Outcome, r.CompleteS)
+	case r.RolledBack:
+		return fmt.Sprintf("%s: the old version served alone again %ds after the decision", r.Outcome, r.RollbackS)
+	}
+	return r.Outcome
+}
+
+func extra(peak, replicas int) string {
+	if peak <= replicas {
+		return "no extra instances"
+	}
+	return fmt.Sprintf("+%d, %d%% of the replicas", peak-replicas, 100*peak/replicas)
+}
+
+func percent(part, whole int64) string {
+	if whole == 0 {
+		return "0%"
+	}
+	return fmt.Sprintf("%.2f%%", 100*float64(part)/float64(whole))
+}
+
+// Events lists the run's notable moments, one per line.
+func Events(r *rollout.Result) string {
+	var b strings.Builder
+	for _, e := range r.Events {
+		fmt.Fprintf(&b, "t=%-4s %s\n", fmt.Sprintf("%ds", e.T), e.Message)
+	}
+	return b.String()
+}
+
+// Compare is one row per run with the figures that set strategies apart.
+func Compare(rs []*rollout.Result) string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "strategy\toutcome\tpeak\tfewest serving\tmixed s\tfailed\tfailed %\tduration\tcost\t")
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%ds\t%d\t\n",
+			r.Strategy, r.Outcome, r.PeakInstances, r.MinAvailable, r.MixedVersionsS,
+			r.Errors, percent(r.Errors, r.Requests), r.DurationS, r.InstanceSeconds)
+	}
+	tw.Flush()
+	fmt.Fprintln(&b, "peak: most instances at once · fewest serving: fewest instances answering users · mixed s: seconds both versions answered · cost: instance-seconds")
+	return b.String()
+}
