@@ -12,6 +12,7 @@ import (
 
 	"github.com/devopsctl/devopsctl/internal/cli/check"
 	"github.com/devopsctl/devopsctl/internal/cli/lab"
+	"github.com/devopsctl/devopsctl/internal/cli/sim"
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/labs"
 	"github.com/spf13/cobra"
@@ -74,6 +75,7 @@ Labs work offline: nothing is downloaded while you learn.`,
 	})
 	root.AddCommand(lab.NewCmdLab(f))
 	root.AddCommand(check.NewCmdCheck(f, nil))
+	root.AddCommand(sim.NewCmdSim(f))
 	return root
 }
 

@@ -80,10 +80,18 @@ type Env struct {
 // checks of the same run find it without passing state.
 func (e *Env) ImageTag() string { return docker.ImageTag(e.LabID, e.Dir) }
 
-// Labels are put on everything a check creates on the engine.
-func (e *Env) Labels() map[string]string {
+// ImageLabels are put on the images a check builds. They leave out the run, so
+// that the engine's build cache still holds from one run to the next.
+func (e *Env) ImageLabels() map[string]string {
 	l := docker.Labels(e.LabID)
 	l[docker.LabelWorkspace] = e.Dir
+	return l
+}
+
+// Labels are put on the containers, networks and volumes a check creates: they
+// name the run, whose cleanup removes them.
+func (e *Env) Labels() map[string]string {
+	l := e.ImageLabels()
 	if e.RunID != "" {
 		l[docker.LabelRun] = e.RunID
 	}

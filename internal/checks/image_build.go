@@ -76,7 +76,7 @@ func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
 		Context:    buildCtx,
 		Dockerfile: c.Dockerfile,
 		Tag:        env.ImageTag(),
-		Labels:     env.Labels(),
+		Labels:     env.ImageLabels(),
 		Memory:     buildMemory,
 		CPUs:       buildCPUs,
 	}, env.Progress)

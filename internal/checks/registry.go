@@ -7,12 +7,14 @@ import (
 
 // kinds is every check kind lab.yaml can name: one line each, sorted by name.
 var kinds = map[string]Kind{
+	"answers":         answersKind,
 	"container_http":  containerHTTPKind,
 	"dockerfile_lint": dockerfileLintKind,
 	"file_exists":     fileExistsKind,
 	"image_build":     imageBuildKind,
 	"image_metadata":  imageMetadataKind,
 	"image_size":      imageSizeKind,
+	"rollout_sim":     rolloutSimKind,
 }
 
 // Lookup returns the kind registered under name.

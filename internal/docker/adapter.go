@@ -427,3 +427,26 @@ func (t *tail) Write(s string) {
 }
 
 func (t *tail) String() string { return strings.Join(t.lines, "\n") }
+
+// ContainerSummary is one container as a listing shows it.
+type ContainerSummary struct {
+	ID      string
+	Command string
+	State   string
+	Labels  map[string]string
+}
+
+// ListAllContainers lists every container on the engine, devopsctl's or not. Tests
+// use it to prove that an interrupted build left nothing behind, since the
+// classic builder's step containers carry none of our labels.
+func (c *Client) ListAllContainers(ctx context.Context) ([]ContainerSummary, error) {
+	ctrs, err := c.api.ContainerList(ctx, container.ListOptions{All: true})
+	if err != nil {
+		return nil, fmt.Errorf("list containers: %w", err)
+	}
+	out := make([]ContainerSummary, 0, len(ctrs))
+	for _, ct := range ctrs {
+		out = append(out, ContainerSummary{ID: ct.ID, Command: ct.Command, State: ct.State, Labels: ct.Labels})
+	}
+	return out, nil
+}

@@ -42,12 +42,9 @@ type Swarm interface {
 	ListTasks(ctx context.Context, serviceID string) ([]Task, error)
 	// ServiceLogs returns the stdout of a service's tasks (at most 4 MiB).
 	ServiceLogs(ctx context.Context, id string) (string, error)
-	// ContainersLabelled lists the IDs of containers, stopped ones included, that
-	// carry every one of the given labels.
-	ContainersLabelled(ctx context.Context, labels map[string]string) ([]string, error)
-	// ListManagedServices lists the IDs of services carrying the managed label,
-	// optionally restricted to one lab.
-	ListManagedServices(ctx context.Context, labID string) ([]string, error)
+	// ListManagedServices lists the IDs of services carrying the managed label and
+	// every label in match.
+	ListManagedServices(ctx context.Context, match map[string]string) ([]string, error)
 }
 
 // SwarmState is this engine's membership of a swarm.
@@ -301,28 +298,11 @@ func (c *Client) ServiceLogs(ctx context.Context, id string) (string, error) {
 	return out.String(), nil
 }
 
-// ContainersLabelled implements Swarm.
-func (c *Client) ContainersLabelled(ctx context.Context, labels map[string]string) ([]string, error) {
-	f := filters.NewArgs()
-	for k, v := range labels {
-		f.Add("label", k+"="+v)
-	}
-	ctrs, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
-	if err != nil {
-		return nil, fmt.Errorf("list containers: %w", err)
-	}
-	ids := make([]string, 0, len(ctrs))
-	for _, ct := range ctrs {
-		ids = append(ids, ct.ID)
-	}
-	return ids, nil
-}
-
 // ListManagedServices implements Swarm.
-func (c *Client) ListManagedServices(ctx context.Context, labID string) ([]string, error) {
+func (c *Client) ListManagedServices(ctx context.Context, match map[string]string) ([]string, error) {
 	f := filters.NewArgs(filters.Arg("label", LabelManaged+"=true"))
-	if labID != "" {
-		f.Add("label", LabelLab+"="+labID)
+	for k, v := range match {
+		f.Add("label", k+"="+v)
 	}
 	svcs, err := c.api.ServiceList(ctx, swarm.ServiceListOptions{Filters: f})
 	if err != nil {
@@ -459,10 +439,11 @@ func withSafeServiceDefaults(s ServiceSpec) ServiceSpec {
 
 func int64ptr(v int64) *int64 { return &v }
 
-// CleanupSwarm removes the services labelled for labID (all labs when labID is
-// empty), then what Cleanup removes. Like Cleanup it runs on its own deadline,
-// detached from the caller's possibly cancelled context.
-func CleanupSwarm(s Swarm, labID string) error {
+// CleanupSwarm removes the services devopsctl made that carry every label in match;
+// run it before Cleanup, which cannot remove a service's containers for good. Like
+// Cleanup it runs on its own deadline, detached from the caller's possibly
+// cancelled context.
+func CleanupSwarm(s Swarm, match map[string]string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	st, err := s.SwarmState(ctx)
@@ -473,7 +454,7 @@ func CleanupSwarm(s Swarm, labID string) error {
 		// Outside a swarm there can be no services to remove.
 		return nil
 	}
-	ids, err := s.ListManagedServices(ctx, labID)
+	ids, err := s.ListManagedServices(ctx, match)
 	if err != nil {
 		return err
 	}
@@ -483,3 +464,5 @@ func CleanupSwarm(s Swarm, labID string) error {
 	}
 	return errors.Join(errs...)
 }
+
+var _ Swarm = (*Client)(nil)

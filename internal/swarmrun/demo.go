@@ -141,9 +141,9 @@ func buildContext(version string, bin []byte) (io.Reader, error) {
 	return &buf, nil
 }
 
-// BuildImages builds the given demo versions, tagged ImageTag(version) and labelled
-// for labID, and returns the tags it built.
-func BuildImages(ctx context.Context, eng docker.Engine, labID string, versions []string, progress io.Writer) ([]string, error) {
+// BuildImages builds the given demo versions, tagged ImageTag(version) and carrying
+// labels, and returns the tags it built.
+func BuildImages(ctx context.Context, eng docker.Engine, labels map[string]string, versions []string, progress io.Writer) ([]string, error) {
 	bin, err := buildBinary(ctx)
 	if err != nil {
 		return nil, err
@@ -154,14 +154,16 @@ func BuildImages(ctx context.Context, eng docker.Engine, labID string, versions 
 		if err != nil {
 			return built, err
 		}
-		labels := docker.Labels(labID)
-		labels[LabelVersion] = v
+		imgLabels := map[string]string{LabelVersion: v}
+		for k, val := range labels {
+			imgLabels[k] = val
+		}
 		tag := ImageTag(v)
 		if _, err := eng.Build(ctx, docker.BuildRequest{
 			Context:    bctx,
 			Dockerfile: "Dockerfile",
 			Tag:        tag,
-			Labels:     labels,
+			Labels:     imgLabels,
 			Memory:     256 << 20,
 			CPUs:       1,
 		}, progress); err != nil {

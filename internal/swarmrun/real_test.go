@@ -66,7 +66,7 @@ func assertClean(t *testing.T, r *Runner, before engineSnapshot) {
 	if after := snapshot(t, r); after != before {
 		t.Errorf("engine state before %+v, after %+v", before, after)
 	}
-	left, err := r.Engine.ListManaged(ctx, testLab)
+	left, err := r.Engine.ListManaged(ctx, docker.LabMatch(testLab))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func assertClean(t *testing.T, r *Runner, before engineSnapshot) {
 		t.Errorf("left behind: %+v", left)
 	}
 	if st, _ := r.Swarm.SwarmState(ctx); st.Active() {
-		svcs, err := r.Swarm.ListManagedServices(ctx, testLab)
+		svcs, err := r.Swarm.ListManagedServices(ctx, docker.LabMatch(testLab))
 		if err != nil {
 			t.Fatal(err)
 		}

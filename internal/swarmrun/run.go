@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"time"
 
@@ -54,18 +53,18 @@ func (r *Runner) Run(ctx context.Context, s Scenario) (obs Observation, err erro
 		return Observation{}, err
 	}
 	r.logf("building demo images %s and %s", ImageTag(s.From), ImageTag(s.To))
-	tags, err := BuildImages(ctx, r.Engine, r.LabID, []string{s.From, s.To}, io.Discard)
+	tags, err := BuildImages(ctx, r.Engine, r.labels(res.runID), []string{s.From, s.To}, io.Discard)
 	res.images = tags
 	if err != nil {
 		return Observation{}, err
 	}
 	suffix := res.runID
-	res.network, err = r.Swarm.CreateOverlayNetwork(ctx, "devopsctl-rollout-"+suffix, docker.Labels(r.LabID))
+	res.network, err = r.Swarm.CreateOverlayNetwork(ctx, "devopsctl-rollout-"+suffix, r.labels(res.runID))
 	if err != nil {
 		return Observation{}, err
 	}
 	demoName := "devopsctl-demo-" + suffix
-	demo := r.demoSpec(demoName, s, s.From, res.network)
+	demo := r.demoSpec(res.runID, demoName, s, s.From, res.network)
 	if res.demo, err = r.Swarm.CreateService(ctx, demo); err != nil {
 		return Observation{}, err
 	}
@@ -85,7 +84,7 @@ func (r *Runner) observe(ctx context.Context, s Scenario, res *resources, demoNa
 	go func() { defer wg.Done(); smp.loop(sctx, 250*time.Millisecond) }()
 	defer func() { stopSampling(); wg.Wait() }()
 
-	load := r.loadSpec("devopsctl-load-"+suffix, s, demoName, res.network)
+	load := r.loadSpec(res.runID, "devopsctl-load-"+suffix, s, demoName, res.network)
 	var err error
 	if res.load, err = r.Swarm.CreateService(ctx, load); err != nil {
 		return Observation{}, err
@@ -104,7 +103,7 @@ func (r *Runner) observe(ctx context.Context, s Scenario, res *resources, demoNa
 	r.logf("updating %s -> %s (parallelism %d, delay %s, order %s, failure action %s)",
 		s.From, s.To, s.Update.Parallelism, s.Update.Delay, s.Update.Order, s.Update.FailureAction)
 	updateStart := time.Now()
-	if err := r.Swarm.UpdateService(ctx, res.demo, svc.Version, r.demoSpec(demoName, s, s.To, res.network)); err != nil {
+	if err := r.Swarm.UpdateService(ctx, res.demo, svc.Version, r.demoSpec(res.runID, demoName, s, s.To, res.network)); err != nil {
 		return Observation{}, err
 	}
 	if err := r.waitFinished(ctx, res.load, s.Duration+30*time.Second); err != nil {
@@ -131,10 +130,9 @@ func (r *Runner) observe(ctx context.Context, s Scenario, res *resources, demoNa
 	return obs, nil
 }
 
-func (r *Runner) demoSpec(name string, s Scenario, version, network string) docker.ServiceSpec {
-	labels := docker.Labels(r.LabID)
+func (r *Runner) demoSpec(runID, name string, s Scenario, version, network string) docker.ServiceSpec {
+	labels := r.labels(runID)
 	labels[LabelVersion] = version
-	labels[LabelRun] = runIDOf(name)
 	update := s.Update
 	spec := docker.ServiceSpec{
 		Name:          name,
@@ -158,10 +156,9 @@ func (r *Runner) demoSpec(name string, s Scenario, version, network string) dock
 	return spec
 }
 
-func (r *Runner) loadSpec(name string, s Scenario, target, network string) docker.ServiceSpec {
-	labels := docker.Labels(r.LabID)
+func (r *Runner) loadSpec(runID, name string, s Scenario, target, network string) docker.ServiceSpec {
+	labels := r.labels(runID)
 	labels[LabelVersion] = "load"
-	labels[LabelRun] = runIDOf(name)
 	return docker.ServiceSpec{
 		Name:  name,
 		Image: ImageTag(s.From),
@@ -233,6 +230,14 @@ func (r *Runner) waitFinished(ctx context.Context, id string, limit time.Duratio
 	}
 }
 
+// labels marks what one run creates: managed, for the runner's lab, and for the run,
+// so that its cleanup touches nothing else.
+func (r *Runner) labels(runID string) map[string]string {
+	l := docker.Labels(r.LabID)
+	l[docker.LabelRun] = runID
+	return l
+}
+
 func (r *Runner) logf(format string, args ...any) {
 	fmt.Fprintf(r.Progress, "[%5.1fs] "+format+"\n", append([]any{time.Since(r.began).Seconds()}, args...)...)
 }
@@ -247,12 +252,6 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
-
-// LabelRun names the run a service's containers belong to.
-const LabelRun = "io.devopsctl.rollout-run"
-
-// runIDOf recovers the run ID from a service name, which ends in it.
-func runIDOf(name string) string { return name[strings.LastIndexByte(name, '-')+1:] }
 
 func randomSuffix() string {
 	b := make([]byte, 3)

@@ -11,7 +11,10 @@ import (
 // Scenario is one real rollout: which update, under which settings and load.
 type Scenario struct {
 	Replicas uint64
-	Update   docker.UpdatePolicy
+	// Update is the update_config. As in the Engine API, parallelism 0 updates every
+	// task at once; left entirely zero, it takes the engine's defaults (one at a
+	// time, stop-first, pause on failure, 5 s monitor).
+	Update docker.UpdatePolicy
 	// Rollback is the rollback_config; nil leaves the engine's defaults.
 	Rollback *docker.UpdatePolicy
 	From, To string // demo versions, e.g. v1 -> v2
@@ -52,7 +55,7 @@ func (s Scenario) withDefaults() Scenario {
 	if s.Baseline == 0 {
 		s.Baseline = 3 * time.Second
 	}
-	if s.Update.Parallelism == 0 && s.Update.Order == "" && s.Update.FailureAction == "" {
+	if s.Update == (docker.UpdatePolicy{}) {
 		// The engine's own defaults, spelled out so the observation records them.
 		s.Update = docker.UpdatePolicy{Parallelism: 1, FailureAction: docker.FailurePause, Monitor: 5 * time.Second, Order: docker.OrderStopFirst}
 	}
@@ -136,7 +139,7 @@ func EstimateDuration(s Scenario) time.Duration {
 		par = s.Replicas
 	}
 	batches := time.Duration(math.Ceil(float64(s.Replicas) / float64(par)))
-	const settle = 4 * time.Second
+	const settle = 5 * time.Second
 	batch := taskStartup + s.Update.Delay
 	d := s.Baseline + batches*batch + s.Update.Monitor + settle
 	if s.To == V3 && s.BadMode == BadCrash {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/devopsctl/devopsctl/internal/docker"
 )
 
 // resources is what one run created, and what it must undo.
@@ -90,15 +92,15 @@ func (res *resources) waitContainersGone(ctx context.Context) error {
 	deadline, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 	for {
-		left, err := res.r.Swarm.ContainersLabelled(deadline, map[string]string{LabelRun: res.runID})
-		if err == nil && len(left) == 0 {
+		left, err := res.r.Engine.ListManaged(deadline, map[string]string{docker.LabelRun: res.runID})
+		if err == nil && len(left.Containers) == 0 {
 			return nil
 		}
 		if serr := sleepCtx(deadline, 250*time.Millisecond); serr != nil {
 			if err != nil {
 				return fmt.Errorf("wait for the rollout's containers to stop: %w", err)
 			}
-			return fmt.Errorf("%d containers of the rollout still there after 45s", len(left))
+			return fmt.Errorf("%d containers of the rollout still there after 45s", len(left.Containers))
 		}
 	}
 }

@@ -3,9 +3,9 @@ package tui
 import (
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/labs"
-	tea "github.com/charmbracelet/bubbletea"
 )
 
 // channelMsg is a message that arrived on the session's event channel. The

@@ -17,6 +17,7 @@ Start one, edit the files, and run "devopsctl check" until every step passes.`,
 	}
 	cmd.AddCommand(NewCmdList(f, nil))
 	cmd.AddCommand(NewCmdStart(f, nil))
+	cmd.AddCommand(NewCmdOpen(f, nil))
 	cmd.AddCommand(NewCmdStatus(f, nil))
 	cmd.AddCommand(NewCmdHint(f, nil))
 	cmd.AddCommand(NewCmdReset(f, nil))

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +17,7 @@ import (
 type StartOptions struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
+	Ctx     context.Context
 	ID      string
 	Dir     string
 	Force   bool
@@ -37,6 +39,7 @@ pass --force.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID = args[0]
+			opts.Ctx = cmd.Context()
 			if opts.Dir == "" {
 				opts.Dir = opts.ID
 			}
@@ -77,6 +80,9 @@ func startRun(opts *StartOptions) error {
 	lp.Dir = abs
 	if err := store.Save(prog); err != nil {
 		return err
+	}
+	if opts.IO.CanPrompt() && !opts.NoTUI {
+		return runTUI(opts.Ctx, opts.Factory, cat, lab, abs, store, prog)
 	}
 	return printInstructions(opts.IO, lab, abs)
 }

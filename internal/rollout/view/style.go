@@ -68,3 +68,7 @@ func (s Style) trafficGlyph(v int) string {
 	}
 	return glyphServing
 }
+
+// Dim and Bold style text around the frames (titles, status lines).
+func (s Style) Dim(text string) string  { return s.dim.Render(text) }
+func (s Style) Bold(text string) string { return s.bold.Render(text) }
