@@ -136,8 +136,8 @@ func (c *rolloutSim) Run(ctx context.Context, env *Env) Result {
 				WithHint("Fix the value the message names; the lab README lists what each setting means.")
 		}
 		line := runSummary(rel, r)
-		if v := rel.Constraints.Check(r); v != nil {
-			return Failf(violationReason(v.Constraint), "%s (fails %s of requests): %s", rel.Name, pct(rel.ErrorRate), v.Message).
+		if v := firstViolation(rel.Constraints, r); v != nil {
+			return Failf(violationReason(v.Constraint), "%s (%s): %s", rel.Name, behaviour(rel.ErrorRate), v.Message).
 				WithEvidence(line).WithEvidence(eventLines(r, v.T)...)
 		}
 		summaries = append(summaries, line)
@@ -198,6 +198,23 @@ func composeFailure(rel, full string, err error) Result {
 	}
 	return Failf("invalid-settings", "%s", msg).
 		WithHint("The message names the setting compose refused; the compose file reference lists the values it accepts.")
+}
+
+// firstViolation reports a release that should have been rolled back and was
+// not before anything else: its failures and its size follow from that, and
+// the fix is the missing rollback, not a tighter limit.
+func firstViolation(c rollout.Constraints, r *rollout.Result) *rollout.Violation {
+	if c.MustRollBack && !r.RolledBack {
+		return rollout.Constraints{MustRollBack: true}.Check(r)
+	}
+	return c.Check(r)
+}
+
+func behaviour(errorRate float64) string {
+	if errorRate == 0 {
+		return "a healthy version"
+	}
+	return "fails " + pct(errorRate) + " of its requests"
 }
 
 // violationReason names a broken limit the way lab.yaml hint_for keys do.

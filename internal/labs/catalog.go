@@ -124,8 +124,10 @@ func (c *Catalog) addLab(fsys fs.FS, dir, source, display string) error {
 	if err != nil {
 		return fmt.Errorf("open lab %s: %w", spec.ID, err)
 	}
-	if _, err := fs.Stat(sub, "starter"); err != nil {
-		return &SpecError{File: file, Msg: "the lab has no starter/ folder"}
+	for _, need := range []string{"starter", "README.md"} {
+		if _, err := fs.Stat(sub, need); err != nil {
+			return &SpecError{File: file, Msg: fmt.Sprintf("the lab has no %s beside its lab.yaml", need)}
+		}
 	}
 	lab := &Lab{Spec: spec, FS: sub}
 	if i := slices.IndexFunc(c.labs, func(l *Lab) bool { return l.ID == spec.ID }); i >= 0 {

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/devopsctl/devopsctl/internal/docker"
@@ -49,6 +50,26 @@ const (
 
 // ImageTag is the tag of one demo version.
 func ImageTag(version string) string { return ImageRepo + ":" + version }
+
+// binary caches the compiled demo: its source is fixed for the life of the process.
+var binary struct {
+	sync.Mutex
+	data []byte
+}
+
+// demoBinary returns the compiled demo, compiling it on first use.
+func demoBinary(ctx context.Context) ([]byte, error) {
+	binary.Lock()
+	defer binary.Unlock()
+	if binary.data == nil {
+		bin, err := buildBinary(ctx)
+		if err != nil {
+			return nil, err
+		}
+		binary.data = bin
+	}
+	return binary.data, nil
+}
 
 // buildBinary compiles the demo for Linux on the engine's architecture (the local
 // engine runs on this machine, so that is ours) in a scratch module of its own.
@@ -144,7 +165,7 @@ func buildContext(version string, bin []byte) (io.Reader, error) {
 // BuildImages builds the given demo versions, tagged ImageTag(version) and carrying
 // labels, and returns the tags it built.
 func BuildImages(ctx context.Context, eng docker.Engine, labels map[string]string, versions []string, progress io.Writer) ([]string, error) {
-	bin, err := buildBinary(ctx)
+	bin, err := demoBinary(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -187,3 +187,24 @@ func TestRealBadReleaseRollsBack(t *testing.T) {
 		}
 	}
 }
+
+// A release that runs but answers with errors passes the engine's monitor, which
+// watches only task states: the update completes and the errors reach the clients.
+func TestRealErroringReleaseIsNotCaught(t *testing.T) {
+	obs := runReal(t, Scenario{
+		Replicas: 2,
+		Update: docker.UpdatePolicy{Parallelism: 1, Delay: time.Second, Order: docker.OrderStartFirst,
+			FailureAction: docker.FailureRollback, Monitor: 2 * time.Second},
+		From: V1, To: V3, BadMode: BadErrors,
+		RPS: 20,
+	})
+	if obs.UpdateState != "completed" || obs.FinalImage != ImageTag(V3) {
+		t.Errorf("update ended %q on %s, want completed on %s: nothing tells the engine v3 is broken", obs.UpdateState, obs.FinalImage, ImageTag(V3))
+	}
+	for _, b := range settled(obs, 3) {
+		rate := float64(b.Failures["status_500"]) / float64(b.Answered()+b.Failed())
+		if rate < 0.6 || rate > 0.95 || b.Answers[V1] > 0 {
+			t.Errorf("second %d: 500s are %.2f of requests and v1 answered %d; want about 0.8 and none", b.Offset, rate, b.Answers[V1])
+		}
+	}
+}

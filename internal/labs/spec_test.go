@@ -1,0 +1,78 @@
+package labs
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestParseSpecErrorsNameFileAndLine(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"empty", "", "lab.yaml: the file is empty"},
+		{"bad yaml", "id: x\ntitle: [unclosed\n", "lab.yaml:1: did not find expected"},
+		{"unknown field", "id: x\ntitle: X\ncolour: red\nchecks: []\n", "lab.yaml:3: field colour not found"},
+		{"bad id", "id: Bad_ID\ntitle: X\nchecks: [{id: a, kind: file_exists, with: {path: a}}]\n", `id "Bad_ID"`},
+		{"no checks", "id: x\ntitle: X\n", "has no checks"},
+		{"unknown kind", "id: x\ntitle: X\nchecks:\n  - id: a\n    kind: nope\n", "lab.yaml:4: check a has unknown kind \"nope\""},
+		{"need not before", "id: x\ntitle: X\nchecks:\n  - id: a\n    kind: file_exists\n    needs: [b]\n    with: {path: a}\n", "needs \"b\""},
+		{"duplicate check", "id: x\ntitle: X\nchecks:\n  - {id: a, kind: file_exists, with: {path: a}}\n  - {id: a, kind: file_exists, with: {path: a}}\n", "used twice"},
+		{"bad param", "id: x\ntitle: X\nchecks:\n  - id: a\n    kind: file_exists\n    with:\n      pth: a\n", "lab.yaml:7"},
+		{"path outside", "id: x\ntitle: X\nchecks:\n  - id: a\n    kind: file_exists\n    with: {path: ../../etc/passwd}\n", "outside the workspace"},
+		{"bad difficulty", "id: x\ntitle: X\ndifficulty: easy\nchecks: [{id: a, kind: file_exists, with: {path: a}}]\n", "difficulty"},
+		{"bad timeout", "id: x\ntitle: X\nchecks:\n  - {id: a, kind: file_exists, timeout: soon, with: {path: a}}\n", "not a duration"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseSpec("lab.yaml", []byte(tt.yaml))
+			var se *SpecError
+			if !errors.As(err, &se) {
+				t.Fatalf("err = %v, want a *SpecError", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %q, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseSpecDefaults(t *testing.T) {
+	s, err := ParseSpec("lab.yaml", []byte("id: x\ntitle: X\nchecks:\n  - id: a\n    kind: file_exists\n    with: {path: a}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Difficulty != "beginner" || s.Checks[0].Title != "a" || s.Checks[0].Line != 4 {
+		t.Errorf("defaults not applied: %+v", s)
+	}
+	if s.NeedsEngine() {
+		t.Error("a file_exists lab needs no engine")
+	}
+}
+
+func TestShippedLabsLoad(t *testing.T) {
+	cat, err := LoadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, l := range cat.Labs() {
+		ids[l.ID] = true
+		if _, err := l.README(); err != nil {
+			t.Errorf("lab %s: %v", l.ID, err)
+		}
+		if l.Next != "" {
+			if _, err := cat.Get(l.Next); err != nil {
+				t.Errorf("lab %s: next %q: %v", l.ID, l.Next, err)
+			}
+		}
+	}
+	for _, want := range []string{"dockerfile", "env-vars", "image-size"} {
+		if !ids[want] {
+			t.Errorf("lab %s is not shipped", want)
+		}
+	}
+	if _, err := cat.Get("nope"); !errors.Is(err, ErrUnknownLab) {
+		t.Errorf("Get(nope) = %v, want ErrUnknownLab", err)
+	}
+}
