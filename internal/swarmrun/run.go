@@ -147,7 +147,7 @@ func (r *Runner) demoSpec(runID, name string, s Scenario, version, network strin
 		Rollback:      s.Rollback,
 		StopGrace:     5 * time.Second,
 		Memory:        32 << 20,
-		CPUs:          0.25,
+		CPUs:          0.5,
 		PidsMax:       64,
 	}
 	if version == V3 {

@@ -17,7 +17,7 @@ func (m *Model) setLab(lab *labs.Lab, dir string) {
 	m.lab, m.dir = lab, dir
 	m.readme, m.readmeOK, m.rendered, m.renderedWidth = "", false, "", 0
 	m.last, m.lastFromDisk, m.hint, m.live = nil, false, "", nil
-	m.note = "checking your files…"
+	m.note = ""
 	if lp := m.opts.Progress.Labs[lab.ID]; lp != nil && lp.Last != nil {
 		m.last, m.lastFromDisk = lp.Last, true
 		m.note = "showing your last results; checking again…"
@@ -191,7 +191,7 @@ func (m *Model) labKey(msg tea.KeyMsg) tea.Cmd {
 	case keyMatches(msg, k.Quit):
 		return m.quit()
 	case keyMatches(msg, k.Check):
-		return m.requestRun("checking…")
+		return m.requestRun("")
 	case keyMatches(msg, k.Cancel):
 		if m.running && !m.cancelling {
 			m.cancelling, m.pendingRun = true, false

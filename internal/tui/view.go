@@ -128,6 +128,11 @@ func trimRight(s string) string {
 // labView composes the lab screen.
 func (m *Model) labView() string {
 	g := m.geometry()
+	// The running check's line shows elapsed time, so it is redrawn with the
+	// clock, not only when a message changes the results.
+	if m.running {
+		m.refreshResults(false)
+	}
 	var rows []string
 	rows = append(rows, m.headerLine())
 	stepsView := m.stepsList().View(g.stepsW)
@@ -156,7 +161,7 @@ func (m *Model) labView() string {
 }
 
 func (m *Model) headerLine() string {
-	left := m.st.header.Render("devopsctl · lab "+m.lab.ID) + " " + m.lab.Title
+	left := m.st.header.Render("devopsctl · lab "+m.lab.ID+":") + " " + m.lab.Title
 	var right string
 	switch m.watchMode {
 	case WatchNotify:
@@ -205,6 +210,9 @@ func (m *Model) statusLine() string {
 		state = m.spin.View() + " " + m.runningText()
 	case m.last == nil:
 		state = "not checked yet"
+	case m.note != "":
+		// The note is news; the verdict shrinks to leave it room.
+		state = fmt.Sprintf("%d/%d passed", m.last.Counts()[checks.Pass], len(m.last.Checks))
 	case m.last.Passed:
 		state = m.st.good.Render(m.last.Summary())
 	default:
@@ -303,6 +311,11 @@ func (m *Model) resultsText(width int) string {
 	}
 	any := false
 	for _, c := range m.lab.Checks {
+		if m.running && c.ID == m.current {
+			any = true
+			b.WriteString(m.runningResult(&c, width))
+			continue
+		}
 		r, ok := m.shownResult(c.ID)
 		if !ok {
 			continue
@@ -370,3 +383,23 @@ func (m *Model) finishedText(width int) string {
 }
 
 func lipWidth(s string) int { return xansi.StringWidth(s) }
+
+// runningResult is the line of the check in progress, with its elapsed time
+// once it is slow enough to wonder about.
+func (m *Model) runningResult(c *labs.CheckSpec, width int) string {
+	line := " " + m.st.comp.Running.Render(m.spin.View()) + " " + c.Title + m.st.dim.Render(" — running")
+	if t0, ok := m.started[c.ID]; ok {
+		if el := m.opts.Now().Sub(t0); el >= time.Second {
+			line += m.st.dim.Render(fmt.Sprintf(" (%s)", el.Truncate(time.Second)))
+		}
+	}
+	if c.NeedsEngine() && m.log.Len() > 0 && !m.logVisible() {
+		line += m.st.dim.Render(" · b shows the build log")
+	}
+	if m.cancelling {
+		line += m.st.dim.Render(" · stopping")
+	} else {
+		line += m.st.dim.Render(" · esc cancels")
+	}
+	return components.FitLine(line, width) + "\n"
+}

@@ -73,13 +73,11 @@ func watch(ctx context.Context, cfg watchConfig) {
 		cfg.send(watchStatusMsg{watchID: cfg.id, Mode: WatchOff, Note: "not watching for saves (" + EnvWatch + "=off): press c to check"})
 		return
 	case WatchPoll:
-		cfg.send(watchStatusMsg{watchID: cfg.id, Mode: WatchPoll})
-		poll(ctx, cfg)
+		poll(ctx, cfg, watchStatusMsg{watchID: cfg.id, Mode: WatchPoll})
 		return
 	}
 	if err := notify(ctx, cfg); err != nil && ctx.Err() == nil {
-		cfg.send(watchStatusMsg{watchID: cfg.id, Mode: WatchPoll, Note: fmt.Sprintf("%v; checking for saves every %s instead (or press c)", err, cfg.pollEvery)})
-		poll(ctx, cfg)
+		poll(ctx, cfg, watchStatusMsg{watchID: cfg.id, Mode: WatchPoll, Note: fmt.Sprintf("%v; checking for saves every %s instead (or press c)", err, cfg.pollEvery)})
 	}
 }
 
@@ -201,9 +199,11 @@ type fileStamp struct {
 }
 
 // poll compares the workspace's files every interval and reports the ones
-// that appeared, went away or changed.
-func poll(ctx context.Context, cfg watchConfig) {
+// that appeared, went away or changed. It sends status once it has the first
+// picture of the files, so no save after that message goes unseen.
+func poll(ctx context.Context, cfg watchConfig, status watchStatusMsg) {
 	prev := scan(cfg.dir)
+	cfg.send(status)
 	t := time.NewTicker(cfg.pollEvery)
 	defer t.Stop()
 	for {

@@ -64,17 +64,24 @@ func openRun(opts *OpenOptions) error {
 	if werr != nil && !errors.Is(werr, labs.ErrNoWorkspace) {
 		return cmdutil.UsageError(werr)
 	}
-	// A workspace of an instructor pack's lab remembers its pack, so that it
-	// opens without --labs.
-	if ws != nil && ws.Marker.Source != "" && ws.Marker.Source != "embedded" && !slices.Contains(opts.Factory.LabPaths, ws.Marker.Source) {
-		opts.Factory.LabPaths = append(opts.Factory.LabPaths, ws.Marker.Source)
-	}
 	id := opts.ID
 	if id == "" {
 		if ws == nil {
 			return cmdutil.UsageError(werr)
 		}
 		id = ws.Marker.Lab
+	}
+	store, prog, err := opts.Factory.Progress()
+	if err != nil {
+		return err
+	}
+	// A workspace of an instructor pack's lab remembers its pack, so that it
+	// opens without --labs.
+	usePack(opts.Factory, ws)
+	if lp := prog.Labs[id]; lp != nil && lp.Dir != "" && (ws == nil || ws.Marker.Lab != id) {
+		if recorded, err := labs.OpenWorkspace(lp.Dir); err == nil {
+			usePack(opts.Factory, recorded)
+		}
 	}
 	cat, err := opts.Factory.Catalog()
 	if err != nil {
@@ -84,10 +91,6 @@ func openRun(opts *OpenOptions) error {
 	if err != nil {
 		return cmdutil.UsageError(err)
 	}
-	store, prog, err := opts.Factory.Progress()
-	if err != nil {
-		return err
-	}
 	dir, err := workspaceOf(lab, ws, opts.Dir, prog)
 	if err != nil {
 		return err
@@ -96,6 +99,14 @@ func openRun(opts *OpenOptions) error {
 		return printOpen(opts.IO, lab, dir, prog.Labs[lab.ID])
 	}
 	return runTUI(opts.Ctx, opts.Factory, cat, lab, dir, store, prog)
+}
+
+// usePack adds the instructor pack a workspace's lab came from to the
+// catalog's sources.
+func usePack(f *cmdutil.Factory, ws *labs.Workspace) {
+	if ws != nil && ws.Marker.Source != "" && ws.Marker.Source != "embedded" && !slices.Contains(f.LabPaths, ws.Marker.Source) {
+		f.LabPaths = append(f.LabPaths, ws.Marker.Source)
+	}
 }
 
 // workspaceOf picks the folder to open: the workspace found, when it is this

@@ -433,14 +433,21 @@ func Describe(sc rollout.Scenario) string {
 	st := sc.Strategy
 	switch st.Kind {
 	case rollout.KindRolling:
-		surge, unavail, err := rollout.ResolveFenceposts(st.Rolling.MaxSurge, st.Rolling.MaxUnavailable, n)
+		r := rollout.Rolling{}
+		if st.Rolling != nil {
+			r = *st.Rolling
+		}
+		surge, unavail, err := rollout.ResolveFenceposts(r.MaxSurge, r.MaxUnavailable, n)
 		if err != nil {
 			return err.Error()
 		}
 		how = fmt.Sprintf("Kubernetes rolling update: maxSurge %s = %d extra, maxUnavailable %s = %d may be down",
-			fence(st.Rolling.MaxSurge), surge, fence(st.Rolling.MaxUnavailable), unavail)
+			fence(r.MaxSurge), surge, fence(r.MaxUnavailable), unavail)
 	case rollout.KindSwarm:
-		u := st.Swarm.Update
+		var u rollout.UpdateConfig
+		if st.Swarm != nil {
+			u = st.Swarm.Update
+		}
 		p := "1"
 		if u.Parallelism != nil {
 			p = strconv.Itoa(*u.Parallelism)
@@ -451,7 +458,7 @@ func Describe(sc rollout.Scenario) string {
 		how = "blue/green: a full green stack, then one switch"
 	case rollout.KindCanary:
 		var steps []string
-		for _, s := range st.Canary.Steps {
+		for _, s := range stepsOf(st) {
 			steps = append(steps, fmt.Sprintf("%d%% for %ds", s.Weight, s.PauseS))
 		}
 		how = "canary: " + strings.Join(steps, ", ")
@@ -464,6 +471,13 @@ func Describe(sc rollout.Scenario) string {
 		d += fmt.Sprintf("; %s fails %g%% of its requests", sc.To.Name, 100*sc.To.ErrorRate)
 	}
 	return d
+}
+
+func stepsOf(st rollout.Strategy) []rollout.CanaryStep {
+	if st.Canary == nil {
+		return nil
+	}
+	return st.Canary.Steps
 }
 
 func analysisOf(st rollout.Strategy) *rollout.Analysis {
