@@ -161,8 +161,8 @@ func Load(fsys fs.FS, dir string) ([]*Lesson, error) {
 		return nil, fmt.Errorf("read lessons folder %s: %w", dir, err)
 	}
 	var (
-		lessons []*Lesson
-		errs    []error
+		lessons  []*Lesson
+		errs     []error
 		mdSeen   = map[string]bool{}
 		yamlSeen = map[string]bool{}
 	)

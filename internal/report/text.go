@@ -63,8 +63,12 @@ func (s Style) icon(st checks.Status) string {
 // CheckLine writes one check's outcome: the status line, then message, evidence
 // and hint indented under it.
 func (s Style) CheckLine(w io.Writer, r labs.CheckResult) {
-	fmt.Fprintf(w, "  %s %s %s\n", s.icon(r.Status), r.Title, s.paint(ansiDim, fmt.Sprintf("(%s)", duration(r.DurationMS))))
-	if r.Message != "" && (r.Status != checks.Pass || len(r.Message) > 0) {
+	took := ""
+	if r.Status != checks.Skip {
+		took = " " + s.paint(ansiDim, fmt.Sprintf("(%s)", duration(r.DurationMS)))
+	}
+	fmt.Fprintf(w, "  %s %s%s\n", s.icon(r.Status), r.Title, took)
+	if r.Message != "" {
 		for _, l := range strings.Split(r.Message, "\n") {
 			fmt.Fprintf(w, "      %s\n", l)
 		}

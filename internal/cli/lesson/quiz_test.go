@@ -150,6 +150,8 @@ func TestQuizInteractive(t *testing.T) {
 		t.Fatal(err)
 	}
 	key := keyOf(l.Quiz)
+	// The key with the last two answers swapped for wrong ones: 3 of 5.
+	twoWrong := append(append([]lessons.Answer{}, key[:3]...), wrongOf(l.Quiz)[3:]...)
 	tests := []struct {
 		name      string
 		input     string
@@ -177,14 +179,14 @@ func TestQuizInteractive(t *testing.T) {
 		},
 		{
 			name:      "two wrong fails",
-			input:     "b\na\nb\na\na\n",
+			input:     answerLines(twoWrong),
 			wantCode:  cmdutil.ExitFailed,
 			wantOut:   []string{"Score: 3/5 (60%), not passed yet (pass mark 70%)", "devopsctl lesson scaling"},
 			wantSaved: true,
 		},
 		{
 			name:     "input ends early",
-			input:    "b\na\n",
+			input:    answerLines(key[:2]),
 			wantCode: cmdutil.ExitUsage,
 		},
 	}
