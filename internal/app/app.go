@@ -12,6 +12,7 @@ import (
 
 	"github.com/devopsctl/devopsctl/internal/cli/check"
 	"github.com/devopsctl/devopsctl/internal/cli/lab"
+	"github.com/devopsctl/devopsctl/internal/cli/lesson"
 	"github.com/devopsctl/devopsctl/internal/cli/sim"
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/labs"
@@ -76,6 +77,7 @@ Labs work offline: nothing is downloaded while you learn.`,
 	root.AddCommand(lab.NewCmdLab(f))
 	root.AddCommand(check.NewCmdCheck(f, nil))
 	root.AddCommand(sim.NewCmdSim(f))
+	root.AddCommand(lesson.NewCmdLesson(f))
 	return root
 }
 

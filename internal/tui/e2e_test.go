@@ -135,7 +135,7 @@ func TestLabStartInTerminal(t *testing.T) {
 			term.typeKeys(t, "h")
 			at = term.waitFor(t, at, "Hint 1 of 3")
 			term.typeKeys(t, "?")
-			at = term.waitFor(t, at, "cancel running check")
+			at = term.waitFor(t, at, "cancel check")
 			term.typeKeys(t, "?")
 
 			if err := os.WriteFile(filepath.Join(ws, "Dockerfile"), []byte(validDockerfile), 0o644); err != nil {

@@ -298,7 +298,7 @@ func TestViewFitsEverySize(t *testing.T) {
 		assertScreen(t, h.m.View(), s.w, s.h)
 		h.key("?")
 		assertScreen(t, h.m.View(), s.w, s.h)
-		if !strings.Contains(h.view(), "cancel running check") && s.h >= 20 {
+		if !strings.Contains(h.view(), "cancel check") && s.h >= 20 {
 			t.Errorf("%dx%d: ? does not list every key:\n%s", s.w, s.h, h.view())
 		}
 	}

@@ -59,7 +59,7 @@ func TestShowRun(t *testing.T) {
 			ios.SetTTY(tt.tty)
 			ios.SetColorEnabled(tt.colour)
 			var paged *lessons.Lesson
-			opts := &ShowOptions{IO: ios, Topic: "zero-downtime", Pager: func(_ *iostreams.IOStreams, l *lessons.Lesson) error {
+			opts := &ShowOptions{IO: ios, Topic: "deployments", Pager: func(_ *iostreams.IOStreams, l *lessons.Lesson) error {
 				paged = l
 				return nil
 			}}
@@ -67,8 +67,8 @@ func TestShowRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tt.wantPager {
-				if paged == nil || paged.ID != "zero-downtime" {
-					t.Errorf("pager got %v, want zero-downtime", paged)
+				if paged == nil || paged.ID != "deployments" {
+					t.Errorf("pager got %v, want deployments", paged)
 				}
 				if out.Len() != 0 {
 					t.Errorf("printed besides the pager:\n%s", out)
