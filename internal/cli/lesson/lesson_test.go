@@ -68,3 +68,18 @@ func TestLessonSubcommands(t *testing.T) {
 		t.Errorf("subcommands = %s, want list,quiz,show", got)
 	}
 }
+
+func TestLessonBareShowsHelp(t *testing.T) {
+	ios, _, out, _ := iostreams.Test()
+	cmd := NewCmdLesson(&cmdutil.Factory{IOStreams: ios})
+	help := &bytes.Buffer{}
+	cmd.SetArgs([]string{})
+	cmd.SetOut(help)
+	cmd.SetErr(&bytes.Buffer{})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(help.String(), "devopsctl lesson quiz containers") || out.Len() != 0 {
+		t.Errorf("help = %q, lesson output = %q", help, out)
+	}
+}

@@ -72,30 +72,10 @@ func quizRun(opts *QuizOptions) error {
 
 	out := opts.IO.Out
 	mark := newMarker(opts.IO.ColorEnabled())
-	fmt.Fprintf(out, "Quiz: %s (%d questions, pass mark %d%%)\n", l.Title, len(l.Quiz.Questions), l.Quiz.Pass())
-	in := bufio.NewReader(opts.IO.In)
-	answers := make([]lessons.Answer, len(l.Quiz.Questions))
-	for i, q := range l.Quiz.Questions {
-		fmt.Fprintf(out, "\n%d/%d. %s\n", i+1, len(l.Quiz.Questions), q.Prompt)
-		for c, choice := range q.Choices {
-			fmt.Fprintf(out, "   %s) %s\n", lessons.Letter(c), choice)
-		}
-		if scripted != nil {
-			answers[i] = scripted[i]
-			fmt.Fprintf(out, "Your answer: %s\n", answers[i])
-		} else if answers[i], err = ask(in, out, q, !opts.IO.IsStdinTTY()); errors.Is(err, errInputEnded) {
-			return cmdutil.UsageErrorf("quiz %s: input ended at question %d of %d; answer every question, or pass --answers", l.ID, i+1, len(l.Quiz.Questions))
-		} else if err != nil {
-			return fmt.Errorf("quiz %s: question %d: %w", l.ID, i+1, err)
-		}
-		if q.IsCorrect(answers[i]) {
-			fmt.Fprintln(out, mark.good("Correct."))
-		} else {
-			fmt.Fprintln(out, mark.bad("Not quite: the answer is "+describeKey(q)+"."))
-		}
-		fmt.Fprintf(out, "   %s\n", q.Explanation)
+	answers, err := askAll(opts, l, scripted, mark)
+	if err != nil {
+		return err
 	}
-
 	res := lessons.Grade(l.Quiz, answers)
 	topic := scores.Record(l.ID, res, opts.Now())
 	if err := scores.Save(dir); err != nil {
@@ -115,6 +95,37 @@ func quizRun(opts *QuizOptions) error {
 		fmt.Fprintf(out, "Now practise it: `devopsctl lab start %s`.\n", l.Labs[0])
 	}
 	return nil
+}
+
+// askAll puts every question, takes its answer from scripted (--answers) or
+// from the learner, and says at once whether it was right and why.
+func askAll(opts *QuizOptions, l *lessons.Lesson, scripted []lessons.Answer, mark marker) ([]lessons.Answer, error) {
+	out, n := opts.IO.Out, len(l.Quiz.Questions)
+	fmt.Fprintf(out, "Quiz: %s (%d questions, pass mark %d%%)\n", l.Title, n, l.Quiz.Pass())
+	in := bufio.NewReader(opts.IO.In)
+	answers := make([]lessons.Answer, n)
+	for i, q := range l.Quiz.Questions {
+		fmt.Fprintf(out, "\n%d/%d. %s\n", i+1, n, q.Prompt)
+		for c, choice := range q.Choices {
+			fmt.Fprintf(out, "   %s) %s\n", lessons.Letter(c), choice)
+		}
+		var err error
+		if scripted != nil {
+			answers[i] = scripted[i]
+			fmt.Fprintf(out, "Your answer: %s\n", answers[i])
+		} else if answers[i], err = ask(in, out, q, !opts.IO.IsStdinTTY()); errors.Is(err, errInputEnded) {
+			return nil, cmdutil.UsageErrorf("quiz %s: input ended at question %d of %d; answer every question, or pass --answers", l.ID, i+1, n)
+		} else if err != nil {
+			return nil, fmt.Errorf("quiz %s: question %d: %w", l.ID, i+1, err)
+		}
+		if q.IsCorrect(answers[i]) {
+			fmt.Fprintln(out, mark.good("Correct."))
+		} else {
+			fmt.Fprintln(out, mark.bad("Not quite: the answer is "+describeKey(q)+"."))
+		}
+		fmt.Fprintf(out, "   %s\n", q.Explanation)
+	}
+	return answers, nil
 }
 
 // parseAnswerList reads --answers. Any mistake is a usage error naming the

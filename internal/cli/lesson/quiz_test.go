@@ -292,3 +292,20 @@ func mustGet(t *testing.T, id string) *lessons.Lesson {
 	}
 	return l
 }
+
+func TestQuizColour(t *testing.T) {
+	for _, colour := range []bool{false, true} {
+		opts, out := quizOpts(t, t.TempDir(), "scaling", "")
+		opts.IO.SetColorEnabled(colour)
+		opts.Answers, opts.AnswersSet = answerLine(keyOf(mustGet(t, "scaling").Quiz)), true
+		if err := quizRun(opts); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(out.String(), "\x1b[32mCorrect.\x1b[0m"); got != colour {
+			t.Errorf("colour %v: green verdict present = %v", colour, got)
+		}
+		if !colour && strings.Contains(out.String(), "\x1b") {
+			t.Errorf("escape codes with colour off")
+		}
+	}
+}
