@@ -97,6 +97,9 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"lab", "start", "no-such-lab"}, 2},
 		{[]string{"check", "--output", "yaml"}, 2},
 		{[]string{"lab", "list", "--bogus"}, 2},
+		{[]string{"lab", "lst"}, 2},
+		{[]string{"sim", "nope"}, 2},
+		{[]string{"lab"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.args), func(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/devopsctl/devopsctl/internal/docker"
@@ -132,7 +134,12 @@ func Decode(params *yaml.Node, v any) error {
 	dec := yaml.NewDecoder(bytesReader(out))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil && err != io.EOF {
-		return fmt.Errorf("line %d: %w", params.Line, err)
+		// The decoder names our Go types ("in type checks.containerHTTP"),
+		// which mean nothing to a lab author.
+		msg := goTypeName.ReplaceAllString(err.Error(), "")
+		return fmt.Errorf("line %d: %s", params.Line, strings.TrimPrefix(msg, "yaml: "))
 	}
 	return nil
 }
+
+var goTypeName = regexp.MustCompile(` in type [\w.*]+`)

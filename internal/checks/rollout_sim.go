@@ -87,10 +87,17 @@ func newRolloutSim(params *yaml.Node) (Check, error) {
 			return nil, fmt.Errorf("rollout_sim: release %s: error_rate %g must be between 0 and 1", r.Name, r.ErrorRate)
 		}
 	}
-	for _, s := range p.Strategies {
-		if _, ok := specStrategies[s]; !ok && s != rollout.KindSwarm {
+	// Lab authors may spell a strategy as learners do ("bluegreen"); compare
+	// by the simulator's own kind names.
+	for i, s := range p.Strategies {
+		kind, ok := specStrategies[s]
+		if s == rollout.KindSwarm {
+			kind, ok = s, true
+		}
+		if !ok {
 			return nil, fmt.Errorf("rollout_sim: strategies: %q is unknown; use rolling, swarm, blue-green or canary", s)
 		}
+		p.Strategies[i] = kind
 	}
 	if p.Replicas == 0 {
 		p.Replicas = defaultSimReplicas

@@ -29,6 +29,9 @@ func TestRolloutSim(t *testing.T) {
 		{"blue/green switches back from a bad release", "spec-bluegreen-watched", with(specWith,
 			`{name: good, constraints: {must_promote: true, min_serving: 10}}, {name: bad, error_rate: 0.3, constraints: {must_roll_back: true, max_failed_requests: 600}}`),
 			"", []string{"good: completed", "bad: rolled-back"}},
+		{"a lab may spell the strategy bluegreen", "spec-bluegreen-watched",
+			`{file: rollout.yaml, strategies: [bluegreen], releases: [{name: good, constraints: {must_promote: true}}]}`,
+			"", []string{"good: completed"}},
 
 		{"all at once leaves nobody serving", "compose-all-at-once", with(composeWith,
 			`{name: new release, constraints: {min_serving: 8}}`),

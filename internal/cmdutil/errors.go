@@ -5,6 +5,7 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"github.com/spf13/cobra"
 )
 
 // Exit codes, mapped in one place (app.Main).
@@ -53,3 +54,15 @@ var ErrInterrupted = &ExitError{Code: ExitInterrupted, Err: errors.New("interrup
 
 // SilentExit exits with code without printing anything more.
 func SilentExit(code int) error { return &ExitError{Code: code, Silent: true} }
+
+// GroupArgs and GroupRun make a command that only groups verbs refuse an unknown
+// verb with exit 2, instead of printing its help and succeeding.
+var GroupArgs = func(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return UsageErrorf("unknown command %q for %q; see '%s --help'", args[0], cmd.CommandPath(), cmd.CommandPath())
+	}
+	return nil
+}
+
+// GroupRun shows the group's help.
+func GroupRun(cmd *cobra.Command, args []string) error { return cmd.Help() }

@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -80,4 +81,13 @@ func ReachEngine(ctx context.Context, f *Factory) (docker.Engine, error) {
 		return nil, fmt.Errorf("no Docker engine answered (%v). %s", err, labs.StartDockerHint)
 	}
 	return eng, nil
+}
+
+// RememberPack makes the lab pack a workspace was started from loadable without
+// --labs, so that every command run inside it finds its lab.
+func (f *Factory) RememberPack(ws *labs.Workspace) {
+	src := ws.Marker.Source
+	if src != "" && src != "embedded" && !slices.Contains(f.LabPaths, src) {
+		f.LabPaths = append(f.LabPaths, src)
+	}
 }

@@ -2,10 +2,7 @@ package labs
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -50,16 +47,6 @@ type Store struct {
 	Path string
 }
 
-// CorruptError is a progress file that could not be read; it was moved aside.
-type CorruptError struct {
-	Path, Backup string
-	Err          error
-}
-
-func (e *CorruptError) Error() string {
-	return fmt.Sprintf("progress file %s was damaged (%v); it was moved to %s and a fresh one will be started on the next run", e.Path, e.Err, e.Backup)
-}
-
 // DefaultStore is the progress file in the state directory.
 func DefaultStore() (*Store, error) {
 	dir, err := state.Dir()
@@ -70,23 +57,12 @@ func DefaultStore() (*Store, error) {
 }
 
 // Load reads the progress file; a missing file is empty progress. A damaged file
-// is moved aside and reported as a *CorruptError, so the next run starts fresh
-// and the old data is still there to recover.
+// is moved aside and reported as a *state.CorruptError, so the next run starts
+// fresh and the old data is still there to recover.
 func (s *Store) Load() (*Progress, error) {
 	p := &Progress{Version: 1, Labs: map[string]*LabProgress{}}
-	data, err := os.ReadFile(s.Path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return p, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read progress file %s: %w", s.Path, err)
-	}
-	if err := json.Unmarshal(data, p); err != nil {
-		backup := fmt.Sprintf("%s.corrupt-%d", s.Path, time.Now().Unix())
-		if rerr := os.Rename(s.Path, backup); rerr != nil {
-			return nil, fmt.Errorf("progress file %s is damaged (%v) and could not be moved aside: %w", s.Path, err, rerr)
-		}
-		return nil, &CorruptError{Path: s.Path, Backup: backup, Err: err}
+	if _, err := state.ReadFile(s.Path, "progress file", func(b []byte) error { return json.Unmarshal(b, p) }); err != nil {
+		return nil, err
 	}
 	if p.Labs == nil {
 		p.Labs = map[string]*LabProgress{}

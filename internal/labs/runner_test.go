@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/devopsctl/devopsctl/internal/checks"
+	"github.com/devopsctl/devopsctl/internal/state"
 )
 
 func TestRunnerNeedsSkipAndHints(t *testing.T) {
@@ -67,9 +68,9 @@ func TestProgressCorruptIsMovedAside(t *testing.T) {
 	s := &Store{Path: filepath.Join(dir, "progress.json")}
 	os.WriteFile(s.Path, []byte("{broken"), 0o644)
 	_, err := s.Load()
-	var ce *CorruptError
+	var ce *state.CorruptError
 	if !errors.As(err, &ce) {
-		t.Fatalf("Load = %v, want *CorruptError", err)
+		t.Fatalf("Load = %v, want *state.CorruptError", err)
 	}
 	if data, err := os.ReadFile(ce.Backup); err != nil || string(data) != "{broken" {
 		t.Errorf("backup %s: %q, %v", ce.Backup, data, err)

@@ -3,10 +3,7 @@ package lessons
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -40,48 +37,22 @@ type Scores struct {
 
 const scoresVersion = 1
 
-// CorruptScoresError says the scores file could not be read as scores. The
-// file has been moved aside to Backup so the next run starts a fresh record
-// and nothing is lost.
-type CorruptScoresError struct {
-	Path   string
-	Backup string
-	Err    error
-}
-
-func (e *CorruptScoresError) Error() string {
-	if e.Backup == "" {
-		return fmt.Sprintf("quiz scores file %s is corrupt (%v) and could not be moved aside; delete it and run the command again", e.Path, e.Err)
-	}
-	return fmt.Sprintf("quiz scores file %s is corrupt (%v); moved it to %s; run the command again to start a fresh record", e.Path, e.Err, e.Backup)
-}
-
-func (e *CorruptScoresError) Unwrap() error { return e.Err }
-
 // ScoresPath is where the scores file lives in dir.
 func ScoresPath(dir string) string { return filepath.Join(dir, ScoresFile) }
 
 // LoadScores reads the record from dir. A missing file is an empty record. A
-// file that is not valid scores JSON is renamed to <file>.corrupt-<unix time>
-// and reported as a *CorruptScoresError.
-func LoadScores(dir string, now time.Time) (*Scores, error) {
-	p := ScoresPath(dir)
-	raw, err := os.ReadFile(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &Scores{Version: scoresVersion, Topics: map[string]*TopicScore{}}, nil
+// file that is not valid scores JSON is moved aside and reported as a
+// *state.CorruptError.
+func LoadScores(dir string) (*Scores, error) {
+	var s *Scores
+	found, err := state.ReadFile(ScoresPath(dir), "quiz scores file", func(raw []byte) (err error) {
+		s, err = parseScores(raw)
+		return err
+	})
+	if err != nil || !found {
+		return &Scores{Version: scoresVersion, Topics: map[string]*TopicScore{}}, err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("read quiz scores: %w", err)
-	}
-	s, perr := parseScores(raw)
-	if perr == nil {
-		return s, nil
-	}
-	backup := fmt.Sprintf("%s.corrupt-%d", p, now.Unix())
-	if err := os.Rename(p, backup); err != nil {
-		backup = ""
-	}
-	return nil, &CorruptScoresError{Path: p, Backup: backup, Err: perr}
+	return s, nil
 }
 
 func parseScores(raw []byte) (*Scores, error) {

@@ -2,17 +2,19 @@ package lessons
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/devopsctl/devopsctl/internal/state"
 )
 
 func TestScoresRecordKeepsBestAndLast(t *testing.T) {
 	dir := t.TempDir()
 	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
-	s, err := LoadScores(dir, t0)
+	s, err := LoadScores(dir)
 	if err != nil {
 		t.Fatalf("missing file: %v", err)
 	}
@@ -32,7 +34,7 @@ func TestScoresRecordKeepsBestAndLast(t *testing.T) {
 		if err := s.Save(dir); err != nil {
 			t.Fatal(err)
 		}
-		if s, err = LoadScores(dir, at); err != nil {
+		if s, err = LoadScores(dir); err != nil {
 			t.Fatalf("reload after save %d: %v", i, err)
 		}
 		got := s.Topics["iac"]
@@ -63,15 +65,14 @@ func TestScoresCorruptFileIsMovedAside(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.body), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			now := time.Unix(1700000000, 0)
-			_, err := LoadScores(dir, now)
-			var ce *CorruptScoresError
+			_, err := LoadScores(dir)
+			var ce *state.CorruptError
 			if !errors.As(err, &ce) {
-				t.Fatalf("error = %v, want a *CorruptScoresError", err)
+				t.Fatalf("error = %v, want a *state.CorruptError", err)
 			}
-			wantBackup := fmt.Sprintf("%s.corrupt-%d", path, now.Unix())
-			if ce.Backup != wantBackup {
-				t.Errorf("backup = %s, want %s", ce.Backup, wantBackup)
+			wantBackup := ce.Backup
+			if !strings.HasPrefix(wantBackup, path+".corrupt-") {
+				t.Errorf("backup = %s, want %s.corrupt-<time>", wantBackup, path)
 			}
 			if got, err := os.ReadFile(wantBackup); err != nil || string(got) != tt.body {
 				t.Errorf("backup holds %q, %v; want the old file", got, err)
@@ -79,7 +80,7 @@ func TestScoresCorruptFileIsMovedAside(t *testing.T) {
 			if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("corrupt file still in place: %v", err)
 			}
-			s, err := LoadScores(dir, now)
+			s, err := LoadScores(dir)
 			if err != nil || len(s.Topics) != 0 {
 				t.Errorf("next load = %v, %v; want a fresh record", s, err)
 			}

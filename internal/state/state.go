@@ -3,9 +3,12 @@
 package state
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // Dir is where devopsctl keeps progress and scores: $DEVOPSCTL_HOME when set,
@@ -50,4 +53,41 @@ func WriteFile(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// CorruptError is a state file that could not be read. It has been moved aside
+// to Backup, so the next run starts afresh and nothing the learner did is lost.
+type CorruptError struct {
+	What, Path, Backup string
+	Err                error
+}
+
+func (e *CorruptError) Error() string {
+	if e.Backup == "" {
+		return fmt.Sprintf("%s %s is damaged (%v) and could not be moved aside; delete it and run the command again", e.What, e.Path, e.Err)
+	}
+	return fmt.Sprintf("%s %s was damaged (%v); it was moved to %s and a fresh one will be started on the next run", e.What, e.Path, e.Err, e.Backup)
+}
+
+func (e *CorruptError) Unwrap() error { return e.Err }
+
+// ReadFile reads a state file with parse. A missing file reports found=false. A
+// file parse rejects is renamed to <path>.corrupt-<unix time> and reported as a
+// *CorruptError naming what it held.
+func ReadFile(path, what string, parse func([]byte) error) (found bool, err error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read %s %s: %w", what, path, err)
+	}
+	if perr := parse(data); perr != nil {
+		backup := fmt.Sprintf("%s.corrupt-%d", path, time.Now().Unix())
+		if err := os.Rename(path, backup); err != nil {
+			backup = ""
+		}
+		return false, &CorruptError{What: what, Path: path, Backup: backup, Err: perr}
+	}
+	return true, nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
@@ -131,11 +130,7 @@ func resolve(opts *Options) (*labs.Lab, string, error) {
 			return nil, "", cmdutil.UsageError(werr)
 		}
 		id = ws.Marker.Lab
-		// A workspace of an instructor pack's lab remembers the pack, so that
-		// check works without --labs.
-		if ws.Marker.Source != "" && ws.Marker.Source != "embedded" && !slices.Contains(opts.Factory.LabPaths, ws.Marker.Source) {
-			opts.Factory.LabPaths = append(opts.Factory.LabPaths, ws.Marker.Source)
-		}
+		opts.Factory.RememberPack(ws)
 	}
 	cat, err := opts.Factory.Catalog()
 	if err != nil {

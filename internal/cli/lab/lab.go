@@ -14,6 +14,8 @@ func NewCmdLab(f *cmdutil.Factory) *cobra.Command {
 		Short: "List, start and manage hands-on labs",
 		Long: `A lab is a small exercise with starter files and checks that run for real.
 Start one, edit the files, and run "devopsctl check" until every step passes.`,
+		Args: cmdutil.GroupArgs,
+		RunE: cmdutil.GroupRun,
 	}
 	cmd.AddCommand(NewCmdList(f, nil))
 	cmd.AddCommand(NewCmdStart(f, nil))

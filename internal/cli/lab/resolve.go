@@ -10,13 +10,16 @@ import (
 // resolveLab finds the lab a verb is about: the id given, or else the lab of the
 // workspace the current folder is in.
 func resolveLab(f *cmdutil.Factory, id string) (*labs.Lab, *labs.Workspace, error) {
-	cat, err := f.Catalog()
-	if err != nil {
-		return nil, nil, err
-	}
 	ws, werr := labs.FindWorkspace(".")
 	if werr != nil && !errors.Is(werr, labs.ErrNoWorkspace) {
 		return nil, nil, cmdutil.UsageError(werr)
+	}
+	if ws != nil {
+		f.RememberPack(ws)
+	}
+	cat, err := f.Catalog()
+	if err != nil {
+		return nil, nil, err
 	}
 	if id == "" {
 		if werr != nil {

@@ -5,10 +5,10 @@ package lesson
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/lessons"
+	"github.com/devopsctl/devopsctl/internal/state"
 	"github.com/spf13/cobra"
 )
 
@@ -56,13 +56,13 @@ func getLesson(id string) (*lessons.Lesson, error) {
 // loadScores reads the quiz scores. A corrupt file has been moved aside by
 // then; saying so and stopping with a usage error lets the learner see what
 // happened instead of silently losing their record.
-func loadScores(stateDir func() (string, error), now func() time.Time) (*lessons.Scores, string, error) {
+func loadScores(stateDir func() (string, error)) (*lessons.Scores, string, error) {
 	dir, err := stateDir()
 	if err != nil {
 		return nil, "", cmdutil.EnvironmentError(err)
 	}
-	s, err := lessons.LoadScores(dir, now())
-	var corrupt *lessons.CorruptScoresError
+	s, err := lessons.LoadScores(dir)
+	var corrupt *state.CorruptError
 	if errors.As(err, &corrupt) {
 		return nil, "", cmdutil.UsageError(corrupt)
 	}

@@ -60,7 +60,7 @@ func listRun(opts *ListOptions) error {
 	if err != nil {
 		return fmt.Errorf("load lessons: %w", err)
 	}
-	scores, _, err := loadScores(opts.StateDir, opts.Now)
+	scores, _, err := loadScores(opts.StateDir)
 	if err != nil {
 		return err
 	}

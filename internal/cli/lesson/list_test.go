@@ -3,6 +3,7 @@ package lesson
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/iostreams"
 	"github.com/devopsctl/devopsctl/internal/lessons"
+	"github.com/devopsctl/devopsctl/internal/state"
 )
 
 func TestNewCmdListFlags(t *testing.T) {
@@ -57,7 +59,7 @@ func listOpts(t *testing.T, dir string) (*ListOptions, *bytes.Buffer) {
 
 func TestListShowsEveryLessonAndBestScore(t *testing.T) {
 	dir := t.TempDir()
-	scores, err := lessons.LoadScores(dir, time.Now())
+	scores, err := lessons.LoadScores(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +104,7 @@ func TestListShowsEveryLessonAndBestScore(t *testing.T) {
 
 func TestListJSON(t *testing.T) {
 	dir := t.TempDir()
-	scores, _ := lessons.LoadScores(dir, time.Now())
+	scores, _ := lessons.LoadScores(dir)
 	scores.Record("canary", lessons.Result{Correct: 5, Total: 6, Percent: 83, Passed: true}, time.Now())
 	if err := scores.Save(dir); err != nil {
 		t.Fatal(err)
@@ -151,13 +153,14 @@ func TestListCorruptScores(t *testing.T) {
 	if exitCode(err) != cmdutil.ExitUsage {
 		t.Fatalf("error = %v, want a usage error", err)
 	}
-	if !strings.Contains(err.Error(), "corrupt") || !strings.Contains(err.Error(), ".corrupt-1700000000") {
-		t.Errorf("error %q does not say where the file went", err)
+	var corrupt *state.CorruptError
+	if !errors.As(err, &corrupt) || !strings.Contains(err.Error(), corrupt.Backup) || !strings.Contains(corrupt.Backup, ".corrupt-") {
+		t.Fatalf("error %q does not say where the file went", err)
 	}
 	if out.Len() != 0 {
 		t.Errorf("printed a list anyway:\n%s", out)
 	}
-	if _, err := os.Stat(filepath.Join(dir, lessons.ScoresFile+".corrupt-1700000000")); err != nil {
+	if _, err := os.Stat(corrupt.Backup); err != nil {
 		t.Errorf("backup missing: %v", err)
 	}
 }

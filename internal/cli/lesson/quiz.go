@@ -65,7 +65,7 @@ func quizRun(opts *QuizOptions) error {
 	}
 	// Read the record before asking anything: a corrupt file should stop the
 	// learner before they answer, not after.
-	scores, dir, err := loadScores(opts.StateDir, opts.Now)
+	scores, dir, err := loadScores(opts.StateDir)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package lesson
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/iostreams"
 	"github.com/devopsctl/devopsctl/internal/lessons"
+	"github.com/devopsctl/devopsctl/internal/state"
 )
 
 func TestNewCmdQuizFlags(t *testing.T) {
@@ -132,7 +134,7 @@ func TestQuizEveryTopicPassesAndFails(t *testing.T) {
 				}
 			}
 
-			s, err := lessons.LoadScores(dir, quizNow)
+			s, err := lessons.LoadScores(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -266,9 +268,13 @@ func TestQuizCorruptScoresFile(t *testing.T) {
 	if exitCode(err) != cmdutil.ExitUsage {
 		t.Fatalf("error = %v, want a usage error (exit 2)", err)
 	}
-	backup := path + ".corrupt-" + "1743586200"
-	if !strings.Contains(err.Error(), backup) {
-		t.Errorf("error %q does not name the backup %s", err, backup)
+	var corrupt *state.CorruptError
+	if !errors.As(err, &corrupt) {
+		t.Fatalf("error %v is not a *state.CorruptError", err)
+	}
+	backup := corrupt.Backup
+	if !strings.HasPrefix(backup, path+".corrupt-") || !strings.Contains(err.Error(), backup) {
+		t.Errorf("error %q does not name a backup beside %s", err, path)
 	}
 	if _, err := os.Stat(backup); err != nil {
 		t.Errorf("backup missing: %v", err)

@@ -15,6 +15,8 @@ func NewCmdSim(f *cmdutil.Factory) *cobra.Command {
 		Long: `Simulations replay a deployment second by second without touching a cluster:
 which instances exist, which ones answer users, how the traffic splits and how
 many requests fail. Change a setting, run it again, and see the difference.`,
+		Args: cmdutil.GroupArgs,
+		RunE: cmdutil.GroupRun,
 	}
 	cmd.AddCommand(NewCmdRollout(f, nil))
 	return cmd
