@@ -30,6 +30,9 @@ type Observation struct {
 	// PeakServing is the most demo tasks seen in the rotation at one moment: running
 	// and meant to keep running.
 	PeakServing int
+	// MinServing is the fewest demo tasks seen in the rotation at one moment from
+	// the update's start on: the capacity the update took away at its worst.
+	MinServing int
 	// PeakRunning also counts the containers being drained: the engine takes a task
 	// out of DNS about two seconds before it stops it, so that peers notice.
 	PeakRunning int
@@ -220,6 +223,7 @@ func assemble(s Scenario, start time.Time, seconds []loadSecond, samples []sampl
 	}
 	tasks := map[int64]pick{}
 	last := ""
+	sawUpdate := false
 	for _, smp := range samples {
 		sec := smp.at.Unix()
 		dist := smp.at.Sub(time.Unix(sec, 5e8)).Abs()
@@ -227,6 +231,11 @@ func assemble(s Scenario, start time.Time, seconds []loadSecond, samples []sampl
 			tasks[sec] = pick{dist: dist, serving: smp.serving}
 		}
 		obs.PeakServing = max(obs.PeakServing, sum(smp.serving))
+		if !smp.at.Before(start) {
+			if n := sum(smp.serving); !sawUpdate || n < obs.MinServing {
+				obs.MinServing, sawUpdate = n, true
+			}
+		}
 		obs.PeakRunning = max(obs.PeakRunning, smp.running)
 		if smp.state != last && smp.state != "" && !smp.at.Before(start) {
 			obs.Transitions = append(obs.Transitions, Transition{At: smp.at.Sub(start).Seconds(), State: smp.state})

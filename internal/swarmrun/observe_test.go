@@ -53,6 +53,7 @@ func TestAssemble(t *testing.T) {
 		{at: at(999, 600), serving: map[string]int{V1: 4}, running: 4},
 		{at: at(1000, 400), serving: map[string]int{V1: 4, V2: 1}, running: 5, state: "updating"},
 		{at: at(1000, 900), serving: map[string]int{V1: 3, V2: 1}, running: 6, state: "updating"},
+		{at: at(1001, 100), serving: map[string]int{V2: 4}, running: 5, state: "updating"},
 		{at: at(1001, 450), serving: map[string]int{V2: 4}, running: 4, state: "completed"},
 	}
 	seconds := []loadSecond{
@@ -77,6 +78,10 @@ func TestAssemble(t *testing.T) {
 	}
 	if obs.PeakServing != 5 || obs.PeakRunning != 6 {
 		t.Errorf("peaks serving %d running %d, want 5 and 6", obs.PeakServing, obs.PeakRunning)
+	}
+	// The 4 serving at 999.6 came before the update; from its start on, 4 is the least.
+	if obs.MinServing != 4 {
+		t.Errorf("min serving %d, want 4 (samples before the update do not count)", obs.MinServing)
 	}
 	if obs.Sent != 60 || obs.Failed != 2 {
 		t.Errorf("sent %d failed %d, want 60 and 2", obs.Sent, obs.Failed)
