@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"maps"
 	"math/rand/v2"
@@ -291,8 +292,15 @@ func ReadEnvFile(path, display string) ([]string, error) {
 	return vars, nil
 }
 
+var (
+	htmlHidden = regexp.MustCompile(`(?is)<(style|script|head)\b.*?</(style|script|head)>`)
+	htmlTag    = regexp.MustCompile(`(?s)<[^>]*>`)
+)
+
+// excerpt is the start of a page as a person reads it: the text, not the markup.
 func excerpt(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = htmlTag.ReplaceAllString(htmlHidden.ReplaceAllString(s, " "), " ")
+	s = strings.Join(strings.Fields(html.UnescapeString(s)), " ")
 	if len(s) > n {
 		return s[:n] + "…"
 	}

@@ -159,3 +159,13 @@ func TestReadEnvFile(t *testing.T) {
 		}
 	}
 }
+
+func TestExcerptShowsTextNotMarkup(t *testing.T) {
+	page := "<!doctype html><html><head><title>T</title><style>body{x:y}</style></head><body><h1>Hello, Ada!</h1><p>Nice &amp; warm</p></body></html>"
+	if got := excerpt(page, 200); got != "Hello, Ada! Nice & warm" {
+		t.Errorf("excerpt = %q", got)
+	}
+	if got := excerpt("plain text that is long", 5); got != "plain…" {
+		t.Errorf("excerpt = %q", got)
+	}
+}
