@@ -15,6 +15,7 @@ var kinds = map[string]Kind{
 	"image_metadata":  imageMetadataKind,
 	"image_size":      imageSizeKind,
 	"rollout_sim":     rolloutSimKind,
+	"swarm_rollout":   swarmRolloutKind,
 }
 
 // Lookup returns the kind registered under name.

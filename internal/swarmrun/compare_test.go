@@ -3,6 +3,8 @@ package swarmrun
 import (
 	"math"
 	"testing"
+
+	"github.com/devopsctl/devopsctl/internal/docker"
 )
 
 // ramp is a timeline where version v2 takes over in steps of 1/steps, one step every
@@ -20,6 +22,12 @@ func ramp(lead, period, steps, n int) Timeline {
 	return tl
 }
 
+// straggler is tl with version v2 given share at second i.
+func straggler(tl Timeline, i int, share float64) Timeline {
+	tl[i] = map[string]float64{V1: 1 - share, V2: share}
+	return tl
+}
+
 func TestCompare(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -33,10 +41,16 @@ func TestCompare(t *testing.T) {
 		{"simulation ends early: held at its last value", ramp(2, 3, 4, 30), ramp(2, 3, 4, 16), 0, 0, true},
 		// One step (0.25) a second late for three seconds in a row, smoothed over
 		// three seconds, is a full step at the middle one.
-		{"each step a second later than the last", ramp(2, 3, 4, 20), ramp(2, 4, 4, 20), 0, 0.25, true},
-		{"half the fleet late", ramp(2, 3, 4, 20), ramp(2, 6, 4, 20), 0, 0.5, false},
+		// The drift is split: the simulation moves two seconds earlier.
+		{"each step a second later than the last", ramp(2, 3, 4, 20), ramp(2, 4, 4, 20), -2, 0.25, true},
+		{"half the fleet late", ramp(2, 3, 4, 20), ramp(2, 6, 4, 20), -2, 1.0 / 3, false},
+		// A stray answer in the second before the step is not when v2 took its part.
+		{"a stray answer does not set the onset", straggler(ramp(3, 3, 4, 20), 2, 0.05), ramp(2, 3, 4, 20), 1, 0.05 / 3, true},
 		{"version never answers in either", ramp(99, 3, 4, 10), ramp(99, 3, 4, 10), 0, 0, true},
-		{"rolled back in reality, completed in simulation", ramp(99, 3, 4, 20), ramp(2, 3, 4, 20), 0, 1, false},
+		// A first step answered by one request in ten reads as a late onset (two
+		// seconds late); moving back the two seconds lines the ramps up again.
+		{"a faint first step is realigned", straggler(straggler(ramp(2, 3, 4, 20), 2, 0.1), 3, 0.1), ramp(2, 3, 4, 20), 0, 0.10, true},
+		{"rolled back in reality, completed in simulation", ramp(99, 3, 4, 20), ramp(2, 3, 4, 20), 2, 1, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,9 +81,9 @@ func TestTolerance(t *testing.T) {
 		rps    int
 		lo, hi float64
 	}{
-		{20, 0.25, 0.27},
-		{100, 0.16, 0.18},
-		{0, 0.8, 0.85}, // treated as 1 rps
+		{20, 0.32, 0.33}, // 0.167 drift + 0.161 sampling
+		{100, 0.23, 0.24},
+		{0, 0.88, 0.89}, // treated as 1 rps
 	}
 	for _, tt := range tests {
 		if got := Tolerance(tt.rps); got < tt.lo || got > tt.hi {
@@ -78,6 +92,27 @@ func TestTolerance(t *testing.T) {
 	}
 	if Tolerance(200) >= Tolerance(20) {
 		t.Error("more traffic should allow a tighter tolerance")
+	}
+}
+
+func TestScenarioTolerance(t *testing.T) {
+	one := Tolerance(20)
+	tests := []struct {
+		name string
+		s    Scenario
+		want float64
+	}{
+		{"4 tasks one at a time: the base tolerance", Scenario{Replicas: 4, RPS: 20, Update: docker.UpdatePolicy{Parallelism: 1}}, one},
+		{"10 tasks two at a time: a fifth per step, still the base", Scenario{Replicas: 10, RPS: 20, Update: docker.UpdatePolicy{Parallelism: 2}}, one},
+		{"2 tasks one at a time: half per step", Scenario{Replicas: 2, RPS: 20, Update: docker.UpdatePolicy{Parallelism: 1}}, one - 2*0.25/3 + 2*0.5/3},
+		{"everything at once", Scenario{Replicas: 4, RPS: 20, Update: docker.UpdatePolicy{Parallelism: 0, Order: docker.OrderStopFirst}}, one - 2*0.25/3 + 2*1.0/3},
+		{"parallelism above the replicas", Scenario{Replicas: 3, RPS: 20, Update: docker.UpdatePolicy{Parallelism: 9}}, one - 2*0.25/3 + 2*1.0/3},
+		{"engine defaults: one at a time", Scenario{Replicas: 2, RPS: 20}, one - 2*0.25/3 + 2*0.5/3},
+	}
+	for _, tt := range tests {
+		if got := tt.s.Tolerance(); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("%s: %.4f, want %.4f", tt.name, got, tt.want)
+		}
 	}
 }
 

@@ -49,7 +49,7 @@ func TestAssemble(t *testing.T) {
 	start := time.Unix(1000, 300e6) // the update starts 0.3 s into second 1000
 	at := func(sec int64, ms int) time.Time { return time.Unix(sec, int64(ms)*1e6) }
 	samples := []sample{
-		{at: at(999, 100), serving: map[string]int{V1: 4}, running: 4},
+		{at: at(999, 100), serving: map[string]int{V1: 2}, running: 2},
 		{at: at(999, 600), serving: map[string]int{V1: 4}, running: 4},
 		{at: at(1000, 400), serving: map[string]int{V1: 4, V2: 1}, running: 5, state: "updating"},
 		{at: at(1000, 900), serving: map[string]int{V1: 3, V2: 1}, running: 6, state: "updating"},
@@ -79,7 +79,7 @@ func TestAssemble(t *testing.T) {
 	if obs.PeakServing != 5 || obs.PeakRunning != 6 {
 		t.Errorf("peaks serving %d running %d, want 5 and 6", obs.PeakServing, obs.PeakRunning)
 	}
-	// The 4 serving at 999.6 came before the update; from its start on, 4 is the least.
+	// The 2 serving at 999.1 came before the update; from its start on, 4 is the least.
 	if obs.MinServing != 4 {
 		t.Errorf("min serving %d, want 4 (samples before the update do not count)", obs.MinServing)
 	}

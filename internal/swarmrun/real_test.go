@@ -93,13 +93,21 @@ func logObservation(t *testing.T, obs Observation) {
 		obs.UpdateState, obs.UpdateMessage, obs.FinalImage, obs.PeakServing, obs.PeakRunning, obs.Failed, obs.Sent, obs.Transitions)
 }
 
-// runReal runs one scenario with the leave-it-as-found checks around it.
+// runReal runs one scenario with the leave-it-as-found checks around it. It holds
+// the host lock from the first look at the engine to the last, so that a rollout of
+// another package's tests cannot change the swarm in between.
 func runReal(t *testing.T, s Scenario) Observation {
 	t.Helper()
 	r := realRunner(t)
-	before := snapshot(t, r)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	release, err := LockHost(ctx, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	r.Unlocked = true
+	before := snapshot(t, r)
 	obs, err := r.Run(ctx, s)
 	if err != nil {
 		t.Fatal(err)
@@ -116,14 +124,12 @@ func settled(obs Observation, n int) []Bucket {
 	return obs.Buckets[max(end-n, 0):end]
 }
 
+// TestRealRollingUpdate is also the agreement test CI relies on: one real run of
+// agreementScenario answers both what the engine did and whether the simulation of
+// the same settings predicted it.
 func TestRealRollingUpdate(t *testing.T) {
-	const replicas = 4
-	s := Scenario{
-		Replicas: replicas,
-		Update:   docker.UpdatePolicy{Parallelism: 1, Delay: time.Second, Order: docker.OrderStartFirst, FailureAction: docker.FailurePause, Monitor: 2 * time.Second},
-		From:     V1, To: V2,
-		RPS: 20,
-	}
+	s := agreementScenario
+	replicas := int(s.Replicas)
 	obs := runReal(t, s)
 
 	// Without a HEALTHCHECK the engine puts a task into DNS as soon as its container
@@ -167,6 +173,10 @@ func TestRealRollingUpdate(t *testing.T) {
 	if obs.PeakServing > replicas+1 {
 		t.Errorf("%d tasks served at once; start-first with parallelism 1 allows %d", obs.PeakServing, replicas+1)
 	}
+	if obs.MinServing < replicas {
+		t.Errorf("only %d tasks served at one moment; start-first never takes one away before its replacement runs", obs.MinServing)
+	}
+	assertAgreesWithSimulation(t, obs, V2)
 	// The answers should follow the serving tasks, as a simulation that models tasks
 	// assumes.
 	c := Compare(obs.Timeline(), obs.TaskTimeline(), V2, Tolerance(s.RPS))
@@ -198,6 +208,8 @@ func TestRealBadReleaseRollsBack(t *testing.T) {
 			t.Errorf("second %d, after the rollback: v1 has %.2f of the answers, want all", b.Offset, b.Share(V1))
 		}
 	}
+	// v3 never answers, so the old version's share is what tells the runs apart.
+	assertAgreesWithSimulation(t, obs, V1)
 }
 
 // A release that runs but answers with errors passes the engine's monitor, which
@@ -218,5 +230,28 @@ func TestRealErroringReleaseIsNotCaught(t *testing.T) {
 		if rate < 0.6 || rate > 0.95 || b.Answers[V1] > 0 {
 			t.Errorf("second %d: 500s are %.2f of requests and v1 answered %d; want about 0.8 and none", b.Offset, rate, b.Answers[V1])
 		}
+	}
+	assertAgreesWithSimulation(t, obs, V1)
+}
+
+// assertAgreesWithSimulation holds the observed share of a version against the
+// simulation of the same scenario, second by second.
+func assertAgreesWithSimulation(t *testing.T, obs Observation, version string) {
+	t.Helper()
+	s := obs.Scenario
+	sim, err := Simulate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	observed, simulated := obs.Timeline(), SimulatedTimeline(sim)
+	c := Compare(observed, simulated, version, s.Tolerance())
+	for i, o := range observed {
+		j := min(max(i-c.Shift, 0), len(simulated)-1)
+		t.Logf("%+4ds %s observed %.2f simulated %.2f", i, version, o[version], simulated[j][version])
+	}
+	t.Logf("observed vs simulated: shift %ds, max diff %.3f at %+ds, mean diff %.3f, tolerance %.3f",
+		c.Shift, c.MaxDiff, c.At, c.MeanDiff, c.Tolerance)
+	if !c.Agrees() {
+		t.Errorf("%s's share in the real rollout strayed %.2f from the simulation of the same settings at second %d (tolerance %.2f)", version, c.MaxDiff, c.At, c.Tolerance)
 	}
 }

@@ -21,6 +21,9 @@ type Runner struct {
 	LabID string
 	// Progress receives one line per step; nil discards them.
 	Progress io.Writer
+	// Unlocked skips waiting for other real rollouts on this machine: for a run on
+	// fakes, which shares nothing, or for a caller that holds LockHost itself.
+	Unlocked bool
 
 	began time.Time
 }
@@ -42,6 +45,14 @@ func (r *Runner) Run(ctx context.Context, s Scenario) (obs Observation, err erro
 	}
 	if r.Progress == nil {
 		r.Progress = io.Discard
+	}
+	if !r.Unlocked {
+		release, err := LockHost(ctx, r.logf)
+		if err != nil {
+			return Observation{}, fmt.Errorf("wait for another rollout on this machine: %w", err)
+		}
+		// Deferred first, so released only once the cleanup below is done.
+		defer release()
 	}
 	res := &resources{r: r, runID: randomSuffix()}
 	defer func() {

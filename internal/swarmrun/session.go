@@ -55,6 +55,11 @@ func (res *resources) cleanup() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	sw, eng := res.r.Swarm, res.r.Engine
+	what := "removing the services, the network and the demo images"
+	if res.initialised {
+		what += ", then leaving the swarm"
+	}
+	res.r.logf("cleaning up: %s", what)
 	var errs []error
 	for _, id := range []string{res.load, res.demo} {
 		if id != "" {

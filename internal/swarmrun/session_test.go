@@ -104,7 +104,7 @@ func TestRunLeavesEngineAsFound(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakes(tt.state, tt.gwBefore, failCreate)
-			r := &Runner{Engine: f.eng, Swarm: f.sw, LabID: "test"}
+			r := &Runner{Engine: f.eng, Swarm: f.sw, LabID: "test", Unlocked: true}
 			_, err := r.Run(context.Background(), Scenario{})
 			if err == nil || !strings.Contains(err.Error(), "no suitable node") {
 				t.Fatalf("err = %v, want the service creation failure", err)
@@ -126,7 +126,7 @@ func TestRunLeavesEngineAsFound(t *testing.T) {
 func TestRunRefusesSwarmItCannotManage(t *testing.T) {
 	for _, st := range []docker.SwarmState{{LocalState: "active", IsManager: false}, {LocalState: "locked"}, {LocalState: "pending"}} {
 		f := newFakes(st, false, nil)
-		r := &Runner{Engine: f.eng, Swarm: f.sw}
+		r := &Runner{Engine: f.eng, Swarm: f.sw, Unlocked: true}
 		_, err := r.Run(context.Background(), Scenario{})
 		if err == nil || !strings.Contains(err.Error(), "cannot manage") {
 			t.Errorf("%+v: err = %v, want a refusal", st, err)
@@ -145,7 +145,7 @@ func TestRunCleansUpWhenCancelled(t *testing.T) {
 		time.AfterFunc(300*time.Millisecond, cancel)
 		return "svc-id", nil
 	})
-	r := &Runner{Engine: f.eng, Swarm: f.sw}
+	r := &Runner{Engine: f.eng, Swarm: f.sw, Unlocked: true}
 	_, err := r.Run(ctx, Scenario{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
@@ -159,7 +159,7 @@ func TestRunCleansUpWhenCancelled(t *testing.T) {
 
 func TestRunRejectsBadScenarioBeforeTouchingEngine(t *testing.T) {
 	f := newFakes(docker.SwarmState{LocalState: "inactive"}, false, nil)
-	r := &Runner{Engine: f.eng, Swarm: f.sw}
+	r := &Runner{Engine: f.eng, Swarm: f.sw, Unlocked: true}
 	_, err := r.Run(context.Background(), Scenario{To: V3, BadMode: "slow"})
 	if err == nil || !strings.Contains(err.Error(), "rollout scenario") {
 		t.Fatalf("err = %v", err)

@@ -21,6 +21,9 @@ const badErrorRate = 0.8
 // timeline at its last value beyond its end, so only a few settled seconds matter.
 const simAfterS = 3
 
+// Defaults is the scenario as Run runs it, with what the caller left zero filled in.
+func (s Scenario) Defaults() Scenario { return s.withDefaults() }
+
 // Validate says what is wrong with a scenario, with the defaults applied, before
 // anything touches the engine.
 func (s Scenario) Validate() error { return s.withDefaults().validate() }

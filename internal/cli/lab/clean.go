@@ -23,9 +23,9 @@ func NewCmdClean(f *cmdutil.Factory, runF func(*CleanOptions) error) *cobra.Comm
 	cmd := &cobra.Command{
 		Use:   "clean",
 		Short: "Remove everything devopsctl made on the Docker engine",
-		Long: `Remove every container, network, volume and image that devopsctl created on
-the Docker engine (they carry the label io.devopsctl.managed=true). Your
-workspace files and progress are not touched.`,
+		Long: `Remove every swarm service, container, network, volume and image that
+devopsctl created on the Docker engine (they carry the label
+io.devopsctl.managed=true). Your workspace files and progress are not touched.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -43,11 +43,45 @@ func cleanRun(ctx context.Context, opts *CleanOptions) error {
 	if err != nil {
 		return cmdutil.EnvironmentError(err)
 	}
+	// Services go first: while one exists, the engine replaces the containers of
+	// its tasks as fast as CleanAll removes them.
+	services := 0
+	if sw, ok := eng.(docker.Swarm); ok {
+		if services, err = cleanServices(sw, opts.Lab); err != nil {
+			return fmt.Errorf("clean up the swarm services: %w", err)
+		}
+	}
 	removed, err := docker.CleanAll(eng, opts.Lab)
 	if err != nil {
 		return fmt.Errorf("clean up the engine: %w", err)
 	}
-	fmt.Fprintf(opts.IO.Out, "Removed %d containers, %d networks, %d volumes and %d images made by devopsctl.\n",
-		len(removed.Containers), len(removed.Networks), len(removed.Volumes), len(removed.Images))
+	what := ""
+	if services > 0 {
+		what = fmt.Sprintf("%d swarm services, ", services)
+	}
+	fmt.Fprintf(opts.IO.Out, "Removed %s%d containers, %d networks, %d volumes and %d images made by devopsctl.\n",
+		what, len(removed.Containers), len(removed.Networks), len(removed.Volumes), len(removed.Images))
 	return nil
+}
+
+// cleanServices removes the swarm services devopsctl made (for one lab, or all)
+// and says how many went.
+func cleanServices(sw docker.Swarm, lab string) (int, error) {
+	c := &countingSwarm{Swarm: sw}
+	err := docker.CleanupSwarm(c, docker.LabMatch(lab))
+	return c.removed, err
+}
+
+// countingSwarm counts the services it removes.
+type countingSwarm struct {
+	docker.Swarm
+	removed int
+}
+
+func (c *countingSwarm) RemoveService(ctx context.Context, id string) error {
+	err := c.Swarm.RemoveService(ctx, id)
+	if err == nil {
+		c.removed++
+	}
+	return err
 }

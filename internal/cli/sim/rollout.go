@@ -17,7 +17,14 @@ import (
 
 // RolloutOptions are the inputs of `sim rollout`.
 type RolloutOptions struct {
-	IO *iostreams.IOStreams
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+
+	// Engine is sim (the simulator alone) or swarm (a real rollout on the local
+	// Docker engine, then its simulation next to it).
+	Engine string
+	// Real runs the real rollout; nil runs it on the engine the Factory reaches.
+	Real RealRun
 
 	Strategy string
 	Replicas int
@@ -66,7 +73,7 @@ var flagsOf = map[string][]string{
 
 // NewCmdRollout builds `sim rollout`.
 func NewCmdRollout(f *cmdutil.Factory, runF func(context.Context, *RolloutOptions) error) *cobra.Command {
-	opts := &RolloutOptions{IO: f.IOStreams}
+	opts := &RolloutOptions{IO: f.IOStreams, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "rollout [<service>]",
 		Short: "Replay a rolling, blue/green or canary rollout second by second",
@@ -109,6 +116,24 @@ see which strategies notice and how many users pay for it.
 --from reads replicas and deploy.update_config of one service of a compose
 file, and simulates that Swarm update.
 
+Real rollouts
+  --engine swarm runs the Swarm update for real on the local Docker engine, then
+  simulates the same settings and prints both side by side, second by second:
+  the share of requests the new version answered, in reality and in the model.
+  It makes the engine a single-node swarm if it is in none (and leaves it again
+  afterwards), builds a small demo web service (v1, v2 and a bad v3) with the
+  local Go toolchain, deploys --replicas tasks of v1 (at most 10), updates them
+  with your settings while a client sends --requests per second (default 20 for
+  a real run), records which version answered each request and which failed,
+  and removes everything it made. It takes about a minute; Ctrl-C stops it and
+  cleans up. Only the swarm strategy (or --from) can run for real.
+    --bad-version crash   roll out v3, which exits half a second after it
+                          starts: Swarm notices and pauses or rolls back.
+    --bad-version errors  roll out v3, which runs but answers 500 to 4
+                          requests in 5: Swarm does not notice.
+  The verdict says whether the real rollout agrees with the simulation within
+  the tolerance it states; the exit status is 1 when it does not.
+
 In a terminal the rollout is animated (space pauses, + and - change speed,
 q quits); otherwise a table with one row per second is printed. --output json
 prints every second and the summary for scripts.`,
@@ -128,7 +153,11 @@ prints every second and the summary for scripts.`,
   devopsctl sim rollout --from compose.yaml web
 
   # For scripts
-  devopsctl sim rollout --strategy canary --bad-version 5% --output json`,
+  devopsctl sim rollout --strategy canary --bad-version 5% --output json
+
+  # Run the same update for real on Docker Swarm and hold it against the model
+  devopsctl sim rollout --engine swarm --strategy swarm --replicas 4 --order start-first --delay 1
+  devopsctl sim rollout --engine swarm --from compose.yaml web --bad-version crash`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.set = map[string]bool{}
@@ -142,10 +171,14 @@ prints every second and the summary for scripts.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
+			if opts.Engine == engineSwarm {
+				return realRolloutRun(cmd.Context(), opts)
+			}
 			return rolloutRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
+	fl.StringVar(&opts.Engine, "engine", engineSim, "sim, or swarm to run the update for real on the local Docker engine and compare")
 	fl.StringVarP(&opts.Strategy, "strategy", "s", "rolling", "How to replace the instances: rolling, swarm, bluegreen or canary")
 	fl.IntVarP(&opts.Replicas, "replicas", "n", 10, "How many instances serve users (N)")
 	fl.StringVar(&opts.MaxSurge, "max-surge", "", "rolling: instances allowed above N during the update, a number or % (default 25%)")
@@ -158,7 +191,7 @@ prints every second and the summary for scripts.`,
 	fl.Float64Var(&opts.MinSuccess, "min-success", 95, "canary and bluegreen: success `percent` below which the release is rolled back")
 	fl.IntVar(&opts.Requests, "requests", 100, "User requests per second")
 	fl.IntVar(&opts.StartupS, "startup", 5, "`Seconds` an instance needs to start")
-	fl.StringVar(&opts.BadVersion, "bad-version", "", "The new version fails this share of requests (`rate`: 0.2 or 20%)")
+	fl.StringVar(&opts.BadVersion, "bad-version", "", "The new version fails this share of requests (`rate`: 0.2 or 20%); with --engine swarm: crash or errors")
 	fl.Uint64Var(&opts.Seed, "seed", 1, "Random seed: the same seed replays the same run")
 	fl.StringVar(&opts.From, "from", "", "Read replicas and deploy.update_config of <service> from this compose `file`")
 	fl.BoolVar(&opts.Compare, "compare", false, "Run rolling, bluegreen and canary on the same scenario and compare them")
@@ -197,6 +230,18 @@ func (o *RolloutOptions) validate() error {
 			}
 		}
 	}
+	switch o.Engine {
+	case engineSim:
+	case engineSwarm:
+		return o.validateReal()
+	default:
+		return cmdutil.UsageErrorf("--engine %q is unknown; use sim, or swarm for a real rollout on Docker", o.Engine)
+	}
+	return o.validateSim()
+}
+
+// validateSim checks the flags only the simulator reads.
+func (o *RolloutOptions) validateSim() error {
 	if o.Replicas < 1 {
 		return cmdutil.UsageErrorf("--replicas must be at least 1, not %d", o.Replicas)
 	}

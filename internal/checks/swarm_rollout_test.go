@@ -1,0 +1,255 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/devopsctl/devopsctl/internal/docker"
+	"github.com/devopsctl/devopsctl/internal/rollout"
+	"github.com/devopsctl/devopsctl/internal/swarmrun"
+	"github.com/devopsctl/devopsctl/internal/testenv"
+)
+
+// swarmWith is the lab's fixed scenario for the fake cases: the testdata services
+// have 4 replicas.
+const swarmWith = `{file: compose.yaml, service: web, replicas: 4, requests: 20, min_serving: 3}`
+
+// swarmEngine is an engine that also manages Swarm, as *docker.Client does. Both
+// fakes have RemoveNetwork, which has to be chosen by hand.
+type swarmEngine struct {
+	*docker.Fake
+	*docker.FakeSwarm
+}
+
+func (e swarmEngine) RemoveNetwork(ctx context.Context, id string) error {
+	return e.Fake.RemoveNetwork(ctx, id)
+}
+
+// simulatedObservation is what an engine that behaves exactly like the simulator
+// would show: each simulated second as a second of traffic.
+func simulatedObservation(t *testing.T, s swarmrun.Scenario) swarmrun.Observation {
+	t.Helper()
+	r, err := swarmrun.Simulate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]string{rollout.OutcomeCompleted: "completed", rollout.OutcomePaused: "paused", rollout.OutcomeRolledBack: "rollback_completed"}
+	obs := swarmrun.Observation{Scenario: s, UpdateState: states[r.Outcome], MinServing: r.MinAvailable, PeakServing: r.PeakInstances}
+	for _, tk := range r.Timeline {
+		b := swarmrun.Bucket{Offset: tk.T, Answers: map[string]int{}, Failures: map[string]int{}, Tasks: map[string]int{}}
+		for _, v := range tk.Versions {
+			b.Answers[v.Version] = v.Requests - v.Errors
+			b.Tasks[v.Version] = v.Serving
+		}
+		if tk.Errors > 0 {
+			b.Failures["dns"] = tk.Errors
+		}
+		obs.Sent += tk.Requests
+		obs.Failed += tk.Errors
+		obs.Buckets = append(obs.Buckets, b)
+	}
+	return obs
+}
+
+func TestSwarmRollout(t *testing.T) {
+	tests := []struct {
+		name      string
+		workspace string
+		with      string
+		// edit changes what the fake engine observed; nil reports the simulation.
+		edit    func(*swarmrun.Observation)
+		status  Status
+		reason  string
+		message []string
+	}{
+		{"start-first one by one holds", "good", swarmWith, nil, Pass, "",
+			[]string{"on a real Swarm (4 tasks, parallelism 1, delay 1s, order start-first), 0 of", "never fewer than 4 tasks were serving"}},
+		{"a refused request now and then is allowed", "good", swarmWith, func(o *swarmrun.Observation) {
+			o.Buckets[2].Failures["refused"], o.Failed = 1, 1
+		}, Pass, "", []string{"1 of"}},
+		{"all at once fails requests", "all-at-once", swarmWith, nil, Fail, "requests-failed",
+			[]string{"order stop-first), 20 of 200 requests failed during the update; the lab allows 2", "second +0: 20 of 20 failed (20 dns)"}},
+		{"the lab can allow no failure at all", "good", `{file: compose.yaml, service: web, replicas: 4, max_failed_share: 0.5, max_failed_requests: 0}`,
+			func(o *swarmrun.Observation) { o.Buckets[2].Failures["refused"], o.Failed = 1, 1 },
+			Fail, "requests-failed", []string{"1 of", "the lab allows 0"}},
+		{"stop-first pairs leave two serving", "stop-first-pairs", `{file: compose.yaml, service: web, replicas: 4, min_serving: 3}`, nil,
+			Fail, "below-min-serving", []string{"only 2 of 4 tasks were serving; the lab asks for at least 3", "second +0: tasks serving v1:2"}},
+		{"an update that did not complete", "good", swarmWith, func(o *swarmrun.Observation) {
+			o.UpdateState, o.UpdateMessage = "paused", "update paused due to failure or early termination of task x"
+		}, Fail, "not-completed", []string{`ended "paused" (update paused due to failure`}},
+		{"the engine strays from the model", "good", swarmWith, func(o *swarmrun.Observation) {
+			// v2 answered only half of what its tasks should have taken.
+			for _, b := range o.Buckets {
+				half := b.Answers[swarmrun.V2] / 2
+				b.Answers[swarmrun.V2] -= half
+				b.Answers[swarmrun.V1] += half
+			}
+		}, Fail, "disagrees-with-simulation", []string{"That is not your doing", "a bug in devopsctl", "answered  50% for real, 100% simulated"}},
+
+		{"replicas differ from the lab", "six-replicas", swarmWith, nil, Fail, "invalid-settings",
+			[]string{"compose.yaml asks for 6 replicas, but this lab runs the service with 4"}},
+		{"a rollback cannot roll back", "rollback-rollback", swarmWith, nil, Fail, "invalid-settings",
+			[]string{"service web cannot be rolled out on Swarm: rollback_config.failure_action cannot be rollback"}},
+		{"no such service", "good", `{file: compose.yaml, service: api, replicas: 4}`, nil, Fail, "invalid-settings",
+			[]string{`no service "api"; the file defines: web`}},
+		{"broken YAML", "badyaml", swarmWith, nil, Fail, "parse-error", []string{"compose.yaml:"}},
+		{"no compose file", "missing", swarmWith, nil, Fail, "missing", []string{"compose.yaml not found"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := mustCheck(t, "swarm_rollout", tt.with).(*swarmRollout)
+			env := engineEnv(filepath.Join("testdata", "swarm_rollout", tt.workspace), "swarm-lab", swarmEngine{&docker.Fake{}, &docker.FakeSwarm{}})
+			ran := false
+			c.run = func(r *swarmrun.Runner, _ context.Context, s swarmrun.Scenario) (swarmrun.Observation, error) {
+				ran = true
+				if r.Swarm == nil || r.Engine == nil || r.LabID != "swarm-lab" || r.Progress == nil {
+					t.Errorf("runner not set up for the env: %+v", r)
+				}
+				obs := simulatedObservation(t, s)
+				if tt.edit != nil {
+					tt.edit(&obs)
+				}
+				return obs, nil
+			}
+			r := run(t, c, env)
+			wantStatus(t, r, tt.status, tt.reason)
+			if fileProblem := tt.reason == "parse-error" || tt.reason == "invalid-settings" || tt.reason == "missing"; fileProblem && ran {
+				t.Error("a file that cannot be used should not start a real rollout")
+			}
+			if tt.status == Fail && r.Hint == "" {
+				t.Errorf("no hint for %s", tt.reason)
+			}
+			all := r.Message + "\n" + strings.Join(r.Evidence, "\n")
+			for _, m := range tt.message {
+				if !strings.Contains(all, m) {
+					t.Errorf("message %q (evidence %q) lacks %q", r.Message, r.Evidence, m)
+				}
+			}
+		})
+	}
+}
+
+func TestSwarmRolloutEngineProblems(t *testing.T) {
+	dir := filepath.Join("testdata", "swarm_rollout", "good")
+	failing := func(*swarmrun.Runner, context.Context, swarmrun.Scenario) (swarmrun.Observation, error) {
+		return swarmrun.Observation{}, errors.New("build image devopsctl-demo:v1: no space left on device")
+	}
+	tests := []struct {
+		name    string
+		engine  docker.Engine
+		run     realRollout
+		message string
+	}{
+		{"no engine", nil, failing, "no Docker engine"},
+		{"engine without swarm", &docker.Fake{}, failing, "cannot manage Swarm services"},
+		{"the run fails", swarmEngine{&docker.Fake{}, &docker.FakeSwarm{}}, failing, "could not run: build image devopsctl-demo:v1: no space left"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := mustCheck(t, "swarm_rollout", swarmWith).(*swarmRollout)
+			c.run = tt.run
+			env := engineEnv(dir, "swarm-lab", tt.engine)
+			env.EngineErr = errors.New("connection refused")
+			r := run(t, c, env)
+			if r.Status != Error || !strings.Contains(r.Message, tt.message) {
+				t.Errorf("got %s %q, want error with %q", r.Status, r.Message, tt.message)
+			}
+		})
+	}
+}
+
+func TestSwarmRolloutParams(t *testing.T) {
+	tests := []struct {
+		name, with, want string
+	}{
+		{"no file", `{service: web, replicas: 4}`, "path is required"},
+		{"no service", `{file: compose.yaml, replicas: 4}`, "service: name the compose service"},
+		{"no replicas", `{file: compose.yaml, service: web}`, "replicas 0"},
+		{"too many replicas", `{file: compose.yaml, service: web, replicas: 40}`, "1 to 10 tasks"},
+		{"too much traffic", `{file: compose.yaml, service: web, replicas: 4, requests: 1000}`, "requests 1000"},
+		{"min serving above replicas", `{file: compose.yaml, service: web, replicas: 4, min_serving: 5}`, "min_serving 5"},
+		{"share above 1", `{file: compose.yaml, service: web, replicas: 4, max_failed_share: 2}`, "max_failed_share 2"},
+		{"negative count", `{file: compose.yaml, service: web, replicas: 4, max_failed_requests: -1}`, "max_failed_requests -1"},
+		{"typo", `{file: compose.yaml, service: web, replicas: 4, min_servng: 3}`, "min_servng"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := swarmRolloutKind.New(withNode(t, tt.with))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestSwarmRolloutReal runs the two real rollouts of this package: a pass and a
+// failure, each on two tasks so that it stays brief.
+func TestSwarmRolloutReal(t *testing.T) {
+	eng := testenv.Engine(t)
+	t.Cleanup(func() { eng.Close() })
+	const lab = "swarm-rollout-check-test"
+	tests := []struct {
+		workspace string
+		status    Status
+		reason    string
+	}{
+		{"small-start-first", Pass, ""},
+		{"small-all-at-once", Fail, "requests-failed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.workspace, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+			defer cancel()
+			// Held from the first look at the swarm to the last, so that a rollout
+			// of another package's tests cannot change it in between.
+			release, err := swarmrun.LockHost(ctx, t.Logf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer release()
+			before, err := eng.SwarmState(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := mustCheck(t, "swarm_rollout", `{file: compose.yaml, service: web, replicas: 2, requests: 20, min_serving: 2}`).(*swarmRollout)
+			c.run = func(r *swarmrun.Runner, ctx context.Context, s swarmrun.Scenario) (swarmrun.Observation, error) {
+				r.Unlocked = true
+				return r.Run(ctx, s)
+			}
+			env := engineEnv(filepath.Join("testdata", "swarm_rollout", tt.workspace), lab, eng)
+			env.Progress = testLog{t}
+			r := c.Run(ctx, env)
+			t.Logf("%s: %s\n%s", r.Status, r.Message, strings.Join(r.Evidence, "\n"))
+			wantStatus(t, r, tt.status, tt.reason)
+
+			after, err := eng.SwarmState(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.LocalState != before.LocalState {
+				t.Errorf("swarm state %s before the check, %s after", before.LocalState, after.LocalState)
+			}
+			testenv.NoLeftovers(t, eng, lab)
+			if after.Active() {
+				if svcs, err := eng.ListManagedServices(context.Background(), docker.LabMatch(lab)); err != nil || len(svcs) > 0 {
+					t.Errorf("services left behind: %v (%v)", svcs, err)
+				}
+			}
+		})
+	}
+}
+
+// testLog shows a check's progress in the test log.
+type testLog struct{ t *testing.T }
+
+func (w testLog) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+var _ io.Writer = testLog{}
