@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
 	"unicode"
@@ -76,16 +75,11 @@ func newAnswers(params *yaml.Node) (Check, error) {
 }
 
 func (c *answers) Run(_ context.Context, env *Env) Result {
-	full, err := WorkspacePath(env.Dir, c.rel)
-	if err != nil {
-		return Errorf("answers: %v", err)
+	full, res, ok := learnerFile(env, "answers", c.rel)
+	if !ok {
+		return res
 	}
 	data, err := os.ReadFile(full)
-	if errors.Is(err, fs.ErrNotExist) {
-		r := missingFile(env.Dir, c.rel)
-		r.Reason = "missing"
-		return r
-	}
 	if err != nil {
 		return Errorf("answers: read %s: %v", c.rel, err)
 	}

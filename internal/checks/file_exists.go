@@ -89,6 +89,21 @@ func isNotDir(err error) bool { return errors.Is(err, syscall.ENOTDIR) }
 
 // missingFile reports rel as missing, explaining the most likely near miss: a
 // file named almost the same in the same directory.
+// learnerFile resolves the workspace file a check reads. When it is not there
+// the check fails with reason "missing", naming any near miss.
+func learnerFile(env *Env, kind, rel string) (full string, res Result, ok bool) {
+	full, err := WorkspacePath(env.Dir, rel)
+	if err != nil {
+		return "", Errorf("%s: %v", kind, err), false
+	}
+	if _, err := os.Stat(full); errors.Is(err, fs.ErrNotExist) {
+		r := missingFile(env.Dir, rel)
+		r.Reason = "missing"
+		return "", r, false
+	}
+	return full, Result{}, true
+}
+
 func missingFile(dir, rel string) Result {
 	parent := path.Dir(rel)
 	entries, err := os.ReadDir(filepath.Join(dir, filepath.FromSlash(parent)))

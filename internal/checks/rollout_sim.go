@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"regexp"
 	"slices"
@@ -119,14 +118,9 @@ func newRolloutSim(params *yaml.Node) (Check, error) {
 }
 
 func (c *rolloutSim) Run(ctx context.Context, env *Env) Result {
-	full, err := WorkspacePath(env.Dir, c.rel)
-	if err != nil {
-		return Errorf("rollout_sim: %v", err)
-	}
-	if _, err := os.Stat(full); errors.Is(err, fs.ErrNotExist) {
-		r := missingFile(env.Dir, c.rel)
-		r.Reason = "missing"
-		return r
+	full, res, ok := learnerFile(env, "rollout_sim", c.rel)
+	if !ok {
+		return res
 	}
 	base, res, ok := c.scenario(ctx, full)
 	if !ok {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"sort"
 	"strings"
 
@@ -88,14 +86,9 @@ func newSwarmRollout(params *yaml.Node) (Check, error) {
 }
 
 func (c *swarmRollout) Run(ctx context.Context, env *Env) Result {
-	full, err := WorkspacePath(env.Dir, c.rel)
-	if err != nil {
-		return Errorf("swarm_rollout: %v", err)
-	}
-	if _, err := os.Stat(full); errors.Is(err, fs.ErrNotExist) {
-		r := missingFile(env.Dir, c.rel)
-		r.Reason = "missing"
-		return r
+	full, res, ok := learnerFile(env, "swarm_rollout", c.rel)
+	if !ok {
+		return res
 	}
 	s, res, ok := c.scenario(ctx, full)
 	if !ok {
