@@ -39,7 +39,7 @@ func BenchmarkCheckDockerfile(b *testing.B) {
 	if err := labs.CopyTree(lab.FS, "solution", dir); err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { docker.CleanAll(eng, lab.ID) })
+	b.Cleanup(func() { docker.CleanWorkspace(eng, dir) })
 	ctx := context.Background()
 
 	check := func() {

@@ -54,10 +54,20 @@ func TestScripts(t *testing.T) {
 				if err != nil {
 					return
 				}
+				workspaces := map[string]bool{}
 				for id, labels := range res.ContainerLabels {
 					if strings.HasPrefix(labels[docker.LabelWorkspace], env.WorkDir) {
 						env.T().Fatal(fmt.Sprintf("container %s of this script is still on the engine", id[:12]))
 					}
+				}
+				// Images may stay until `lab clean`; a test removes its own.
+				for _, labels := range res.ImageLabels {
+					if ws := labels[docker.LabelWorkspace]; strings.HasPrefix(ws, env.WorkDir) {
+						workspaces[ws] = true
+					}
+				}
+				for ws := range workspaces {
+					docker.CleanWorkspace(eng, ws)
 				}
 			})
 			return nil

@@ -70,6 +70,7 @@ func TestInterruptMidBuild(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("the slow build step never started")
 	}
+	t.Cleanup(func() { docker.CleanWorkspace(eng, ws) })
 	sent := time.Now()
 	cmd.Process.Signal(syscall.SIGINT)
 	err := cmd.Wait()

@@ -318,7 +318,7 @@ func (c *Client) ListManaged(ctx context.Context, match map[string]string) (Reso
 	for k, v := range match {
 		f.Add("label", k+"="+v)
 	}
-	res := Resources{ContainerLabels: map[string]map[string]string{}}
+	res := Resources{ContainerLabels: map[string]map[string]string{}, ImageLabels: map[string]map[string]string{}}
 	ctrs, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
 	if err != nil {
 		return res, fmt.Errorf("list containers: %w", err)
@@ -347,6 +347,7 @@ func (c *Client) ListManaged(ctx context.Context, match map[string]string) (Reso
 	}
 	for _, im := range imgs {
 		res.Images = append(res.Images, im.ID)
+		res.ImageLabels[im.ID] = im.Labels
 	}
 	return res, nil
 }

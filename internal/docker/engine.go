@@ -126,8 +126,10 @@ type Resources struct {
 	Networks   []string
 	Volumes    []string
 	Images     []string
-	// ContainerLabels holds the labels of each listed container, by ID.
+	// ContainerLabels and ImageLabels hold the labels of each listed
+	// container and image, by ID.
 	ContainerLabels map[string]map[string]string
+	ImageLabels     map[string]map[string]string
 }
 
 // Empty reports whether r lists nothing.

@@ -31,13 +31,24 @@ func Cleanup(e Engine, match map[string]string) error {
 
 // CleanAll removes everything labelled, images included: what `lab clean` does.
 func CleanAll(e Engine, labID string) (Resources, error) {
+	return CleanMatching(e, LabMatch(labID))
+}
+
+// CleanWorkspace removes everything made for one workspace, images included.
+func CleanWorkspace(e Engine, dir string) (Resources, error) {
+	return CleanMatching(e, map[string]string{LabelWorkspace: dir})
+}
+
+// CleanMatching removes everything devopsctl made that carries every label in
+// match, images included.
+func CleanMatching(e Engine, match map[string]string) (Resources, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	res, err := e.ListManaged(ctx, LabMatch(labID))
+	res, err := e.ListManaged(ctx, match)
 	if err != nil {
 		return res, err
 	}
-	if err := Cleanup(e, LabMatch(labID)); err != nil {
+	if err := Cleanup(e, match); err != nil {
 		return res, err
 	}
 	var errs []error
