@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -24,21 +23,8 @@ import (
 // probe over HTTP, remove. It reports both and their ratio (target <= 1.10).
 func BenchmarkCheckDockerfile(b *testing.B) {
 	eng := testenv.Engine(b)
-	cat, err := labs.LoadCatalog()
-	if err != nil {
-		b.Fatal(err)
-	}
-	lab, err := cat.Get("dockerfile")
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := filepath.Join(b.TempDir(), "ws")
-	if _, err := labs.Scaffold(lab, dir, false); err != nil {
-		b.Fatal(err)
-	}
-	if err := labs.CopyTree(lab.FS, "solution", dir); err != nil {
-		b.Fatal(err)
-	}
+	lab := testenv.ShippedLab(b, "dockerfile")
+	dir := testenv.Workspace(b, lab, true)
 	b.Cleanup(func() { docker.CleanWorkspace(eng, dir) })
 	ctx := context.Background()
 

@@ -43,30 +43,30 @@ type answers struct {
 func newAnswers(params *yaml.Node) (Check, error) {
 	var p answersParams
 	if err := Decode(params, &p); err != nil {
-		return nil, fmt.Errorf("answers: %w", err)
+		return nil, err
 	}
 	rel, err := workspaceParam(p.File)
 	if err != nil {
-		return nil, fmt.Errorf("answers: file: %w", err)
+		return nil, fmt.Errorf("file: %w", err)
 	}
 	if len(p.Questions) == 0 {
-		return nil, errors.New("answers: questions: list at least one {id, question, accept, nudge}")
+		return nil, errors.New("questions: list at least one {id, question, accept, nudge}")
 	}
 	seen := map[string]bool{}
 	for i, q := range p.Questions {
 		switch {
 		case q.ID == "":
-			return nil, fmt.Errorf("answers: question %d has no id", i+1)
+			return nil, fmt.Errorf("question %d has no id", i+1)
 		case seen[q.ID]:
-			return nil, fmt.Errorf("answers: question id %q is used twice", q.ID)
+			return nil, fmt.Errorf("question id %q is used twice", q.ID)
 		case q.Question == "":
-			return nil, fmt.Errorf("answers: question %s has no question text", q.ID)
+			return nil, fmt.Errorf("question %s has no question text", q.ID)
 		case len(q.Accept) == 0:
-			return nil, fmt.Errorf("answers: question %s accepts no answer; list them under accept", q.ID)
+			return nil, fmt.Errorf("question %s accepts no answer; list them under accept", q.ID)
 		}
 		for _, a := range q.Accept {
 			if normalizeAnswer(a) == "" {
-				return nil, fmt.Errorf("answers: question %s: accepted answer %q has no letters or digits", q.ID, a)
+				return nil, fmt.Errorf("question %s: accepted answer %q has no letters or digits", q.ID, a)
 			}
 		}
 		seen[q.ID] = true

@@ -69,21 +69,21 @@ const (
 func newRolloutSim(params *yaml.Node) (Check, error) {
 	var p rolloutSimParams
 	if err := Decode(params, &p); err != nil {
-		return nil, fmt.Errorf("rollout_sim: %w", err)
+		return nil, err
 	}
 	rel, err := workspaceParam(p.File)
 	if err != nil {
-		return nil, fmt.Errorf("rollout_sim: file: %w", err)
+		return nil, fmt.Errorf("file: %w", err)
 	}
 	if len(p.Releases) == 0 {
-		return nil, errors.New("rollout_sim: releases: list at least one release to simulate, e.g. {name: good release, error_rate: 0.001, constraints: {must_promote: true}}")
+		return nil, errors.New("releases: list at least one release to simulate, e.g. {name: good release, error_rate: 0.001, constraints: {must_promote: true}}")
 	}
 	for i, r := range p.Releases {
 		if r.Name == "" {
-			return nil, fmt.Errorf("rollout_sim: release %d has no name", i+1)
+			return nil, fmt.Errorf("release %d has no name", i+1)
 		}
 		if r.ErrorRate < 0 || r.ErrorRate > 1 {
-			return nil, fmt.Errorf("rollout_sim: release %s: error_rate %g must be between 0 and 1", r.Name, r.ErrorRate)
+			return nil, fmt.Errorf("release %s: error_rate %g must be between 0 and 1", r.Name, r.ErrorRate)
 		}
 	}
 	// Lab authors may spell a strategy as learners do ("bluegreen"); compare
@@ -94,7 +94,7 @@ func newRolloutSim(params *yaml.Node) (Check, error) {
 			kind, ok = s, true
 		}
 		if !ok {
-			return nil, fmt.Errorf("rollout_sim: strategies: %q is unknown; use rolling, swarm, blue-green or canary", s)
+			return nil, fmt.Errorf("strategies: %q is unknown; use rolling, swarm, blue-green or canary", s)
 		}
 		p.Strategies[i] = kind
 	}

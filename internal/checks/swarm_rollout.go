@@ -55,28 +55,28 @@ type swarmRollout struct {
 func newSwarmRollout(params *yaml.Node) (Check, error) {
 	var p swarmRolloutParams
 	if err := Decode(params, &p); err != nil {
-		return nil, fmt.Errorf("swarm_rollout: %w", err)
+		return nil, err
 	}
 	rel, err := workspaceParam(p.File)
 	if err != nil {
-		return nil, fmt.Errorf("swarm_rollout: file: %w", err)
+		return nil, fmt.Errorf("file: %w", err)
 	}
 	if p.Requests == 0 {
 		p.Requests = 20
 	}
 	switch {
 	case p.Service == "":
-		return nil, errors.New("swarm_rollout: service: name the compose service whose update_config is rolled out, e.g. service: web")
+		return nil, errors.New("service: name the compose service whose update_config is rolled out, e.g. service: web")
 	case p.Replicas < 1 || p.Replicas > swarmrun.MaxReplicas:
-		return nil, fmt.Errorf("swarm_rollout: replicas %d: a real rollout runs 1 to %d tasks", p.Replicas, swarmrun.MaxReplicas)
+		return nil, fmt.Errorf("replicas %d: a real rollout runs 1 to %d tasks", p.Replicas, swarmrun.MaxReplicas)
 	case p.Requests < 1 || p.Requests > swarmrun.MaxRPS:
-		return nil, fmt.Errorf("swarm_rollout: requests %d: send 1 to %d a second", p.Requests, swarmrun.MaxRPS)
+		return nil, fmt.Errorf("requests %d: send 1 to %d a second", p.Requests, swarmrun.MaxRPS)
 	case p.MinServing < 0 || p.MinServing > p.Replicas:
-		return nil, fmt.Errorf("swarm_rollout: min_serving %d must be between 0 and replicas (%d)", p.MinServing, p.Replicas)
+		return nil, fmt.Errorf("min_serving %d must be between 0 and replicas (%d)", p.MinServing, p.Replicas)
 	case p.MaxFailedShare != nil && (*p.MaxFailedShare < 0 || *p.MaxFailedShare > 1):
-		return nil, fmt.Errorf("swarm_rollout: max_failed_share %g must be between 0 and 1", *p.MaxFailedShare)
+		return nil, fmt.Errorf("max_failed_share %g must be between 0 and 1", *p.MaxFailedShare)
 	case p.MaxFailedRequests != nil && *p.MaxFailedRequests < 0:
-		return nil, fmt.Errorf("swarm_rollout: max_failed_requests %d cannot be negative", *p.MaxFailedRequests)
+		return nil, fmt.Errorf("max_failed_requests %d cannot be negative", *p.MaxFailedRequests)
 	}
 	if p.MaxFailedShare == nil {
 		share := defaultMaxFailedShare

@@ -17,20 +17,10 @@ import (
 // needs one of them is skipped, without an engine) and the starter with the
 // solution copied over passes them all, the real Swarm rollout included.
 func TestRolloutLabsStarterFailsSolutionPasses(t *testing.T) {
-	cat, err := labs.LoadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, id := range []string{"bluegreen-vs-rolling", "canary"} {
 		t.Run(id, func(t *testing.T) {
-			lab, err := cat.Get(id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dir := t.TempDir()
-			if _, err := labs.Scaffold(lab, dir, false); err != nil {
-				t.Fatal(err)
-			}
+			lab := testenv.ShippedLab(t, id)
+			dir := testenv.Workspace(t, lab, false)
 			ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 			defer cancel()
 

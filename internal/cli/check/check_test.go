@@ -11,7 +11,7 @@ import (
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/iostreams"
-	"github.com/devopsctl/devopsctl/internal/labs"
+	"github.com/devopsctl/devopsctl/internal/testenv"
 )
 
 func TestNewCmdCheckFlags(t *testing.T) {
@@ -55,19 +55,8 @@ func TestRunWithoutEngine(t *testing.T) {
 	f := &cmdutil.Factory{IOStreams: io, Engine: func() (docker.Engine, error) {
 		return &docker.Fake{PingFunc: func(context.Context) (string, error) { return "", errors.New("connection refused") }}, nil
 	}}
-	cat, err := labs.LoadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lab, _ := cat.Get("dockerfile")
-	dir := filepath.Join(t.TempDir(), "ws")
-	if _, err := labs.Scaffold(lab, dir, false); err != nil {
-		t.Fatal(err)
-	}
-	if err := labs.CopyTree(lab.FS, "solution", dir); err != nil {
-		t.Fatal(err)
-	}
-	err = Run(context.Background(), &Options{IO: io, Factory: f, Dir: dir, Output: "json"})
+	dir := testenv.Workspace(t, testenv.ShippedLab(t, "dockerfile"), true)
+	err := Run(context.Background(), &Options{IO: io, Factory: f, Dir: dir, Output: "json"})
 	var ee *cmdutil.ExitError
 	if !errors.As(err, &ee) || ee.Code != cmdutil.ExitEnvironment {
 		t.Fatalf("err = %v, want exit %d", err, cmdutil.ExitEnvironment)
