@@ -15,6 +15,7 @@ import (
 	"github.com/devopsctl/devopsctl/internal/checks"
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/labs"
+	"github.com/devopsctl/devopsctl/internal/labs/labtest"
 	"github.com/devopsctl/devopsctl/internal/testenv"
 )
 
@@ -23,8 +24,8 @@ import (
 // probe over HTTP, remove. It reports both and their ratio (target <= 1.10).
 func BenchmarkCheckDockerfile(b *testing.B) {
 	eng := testenv.Engine(b)
-	lab := testenv.ShippedLab(b, "dockerfile")
-	dir := testenv.Workspace(b, lab, true)
+	lab := labtest.ShippedLab(b, "dockerfile")
+	dir := labtest.Workspace(b, lab, true)
 	b.Cleanup(func() { docker.CleanWorkspace(eng, dir) })
 	ctx := context.Background()
 

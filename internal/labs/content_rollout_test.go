@@ -9,6 +9,7 @@ import (
 	"github.com/devopsctl/devopsctl/internal/checks"
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/labs"
+	"github.com/devopsctl/devopsctl/internal/labs/labtest"
 	"github.com/devopsctl/devopsctl/internal/testenv"
 )
 
@@ -19,8 +20,8 @@ import (
 func TestRolloutLabsStarterFailsSolutionPasses(t *testing.T) {
 	for _, id := range []string{"bluegreen-vs-rolling", "canary"} {
 		t.Run(id, func(t *testing.T) {
-			lab := testenv.ShippedLab(t, id)
-			dir := testenv.Workspace(t, lab, false)
+			lab := labtest.ShippedLab(t, id)
+			dir := labtest.Workspace(t, lab, false)
 			ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 			defer cancel()
 

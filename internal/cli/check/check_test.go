@@ -11,7 +11,7 @@ import (
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/iostreams"
-	"github.com/devopsctl/devopsctl/internal/testenv"
+	"github.com/devopsctl/devopsctl/internal/labs/labtest"
 )
 
 func TestNewCmdCheckFlags(t *testing.T) {
@@ -55,7 +55,7 @@ func TestRunWithoutEngine(t *testing.T) {
 	f := &cmdutil.Factory{IOStreams: io, Engine: func() (docker.Engine, error) {
 		return &docker.Fake{PingFunc: func(context.Context) (string, error) { return "", errors.New("connection refused") }}, nil
 	}}
-	dir := testenv.Workspace(t, testenv.ShippedLab(t, "dockerfile"), true)
+	dir := labtest.Workspace(t, labtest.ShippedLab(t, "dockerfile"), true)
 	err := Run(context.Background(), &Options{IO: io, Factory: f, Dir: dir, Output: "json"})
 	var ee *cmdutil.ExitError
 	if !errors.As(err, &ee) || ee.Code != cmdutil.ExitEnvironment {

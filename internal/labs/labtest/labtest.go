@@ -1,4 +1,6 @@
-package testenv
+// Package labtest starts shipped labs in fresh workspaces for tests, kept apart
+// from testenv so that packages labs imports can still use testenv.
+package labtest
 
 import (
 	"path/filepath"
