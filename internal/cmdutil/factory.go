@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -68,19 +69,27 @@ func (f *Factory) Progress() (*labs.Store, *labs.Progress, error) {
 	return s, p, nil
 }
 
-// ReachEngine returns an engine that answered a ping, or an error that says how to
-// start Docker.
+// ReachEngine returns an engine that answered a ping, or an error that says
+// which engine did not answer. The error is short because a check report shows
+// it beside every skipped check; commands that stop on it add the way out with
+// EngineMissing.
 func ReachEngine(ctx context.Context, f *Factory) (docker.Engine, error) {
 	eng, err := f.Engine()
 	if err != nil {
-		return nil, fmt.Errorf("%w; %s", err, labs.StartDockerHint)
+		return nil, err
 	}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if _, err := eng.Ping(pctx); err != nil {
-		return nil, fmt.Errorf("no Docker engine answered (%v). %s", err, labs.StartDockerHint)
+		return nil, fmt.Errorf("no Docker engine answered (%s)", strings.TrimPrefix(err.Error(), docker.ErrUnreachable.Error()+": "))
 	}
 	return eng, nil
+}
+
+// EngineMissing is the exit-3 error of a command that cannot work without an
+// engine: what failed, then how to start Docker.
+func EngineMissing(err error) error {
+	return EnvironmentError(fmt.Errorf("%w\n%s", err, labs.StartDockerHint))
 }
 
 // RememberPack makes the lab pack a workspace was started from loadable without

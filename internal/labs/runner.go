@@ -133,7 +133,7 @@ func (r *Runner) runOne(ctx context.Context, c *CheckSpec, status map[string]che
 	}
 	if c.NeedsEngine() && r.Engine == nil {
 		rep.EngineMissing = true
-		return checks.Skipf("skipped: this check needs a running Docker engine, and none answered (%v)", r.EngineErr).
+		return checks.Skipf("skipped: %v", r.EngineErr).
 			WithHint(StartDockerHint)
 	}
 	timeout := time.Duration(c.Timeout)

@@ -41,7 +41,7 @@ io.devopsctl.managed=true). Your workspace files and progress are not touched.`,
 func cleanRun(ctx context.Context, opts *CleanOptions) error {
 	eng, err := cmdutil.ReachEngine(ctx, opts.Factory)
 	if err != nil {
-		return cmdutil.EnvironmentError(err)
+		return cmdutil.EngineMissing(err)
 	}
 	// Services go first: while one exists, the engine replaces the containers of
 	// its tasks as fast as CleanAll removes them.

@@ -91,7 +91,7 @@ func (o *RolloutOptions) realScenario(ctx context.Context) (swarmrun.Scenario, e
 func (o *RolloutOptions) engineRun(ctx context.Context) (RealRun, error) {
 	eng, err := cmdutil.ReachEngine(ctx, o.Factory)
 	if err != nil {
-		return nil, cmdutil.EnvironmentError(err)
+		return nil, cmdutil.EngineMissing(err)
 	}
 	sw, ok := eng.(docker.Swarm)
 	if !ok {
