@@ -2,9 +2,9 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -81,7 +81,10 @@ func ReachEngine(ctx context.Context, f *Factory) (docker.Engine, error) {
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if _, err := eng.Ping(pctx); err != nil {
-		return nil, fmt.Errorf("no Docker engine answered (%s)", strings.TrimPrefix(err.Error(), docker.ErrUnreachable.Error()+": "))
+		if !errors.Is(err, docker.ErrUnreachable) {
+			err = fmt.Errorf("%w (%v)", docker.ErrUnreachable, err)
+		}
+		return nil, err
 	}
 	return eng, nil
 }

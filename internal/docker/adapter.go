@@ -45,7 +45,7 @@ func (c *Client) Close() error { return c.api.Close() }
 func (c *Client) Ping(ctx context.Context) (string, error) {
 	p, err := c.api.Ping(ctx)
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrUnreachable, err)
+		return "", fmt.Errorf("%w (%v)", ErrUnreachable, err)
 	}
 	return p.APIVersion, nil
 }

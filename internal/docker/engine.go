@@ -38,8 +38,9 @@ type Engine interface {
 // ErrNotFound is returned (wrapped) when an image or container does not exist.
 var ErrNotFound = errors.New("not found")
 
-// ErrUnreachable wraps the error of an engine that did not answer.
-var ErrUnreachable = errors.New("docker engine unreachable")
+// ErrUnreachable wraps the error of an engine that did not answer; its text is
+// what a learner reads beside every skipped Docker check.
+var ErrUnreachable = errors.New("no Docker engine answered")
 
 // BuildRequest describes one image build.
 type BuildRequest struct {
