@@ -64,7 +64,7 @@ func (f *Factory) Progress() (*labs.Store, *labs.Progress, error) {
 	}
 	p, err := s.Load()
 	if err != nil {
-		return nil, nil, UsageError(err)
+		return nil, nil, StateError(err)
 	}
 	return s, p, nil
 }

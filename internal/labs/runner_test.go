@@ -80,21 +80,3 @@ func TestProgressCorruptIsMovedAside(t *testing.T) {
 		t.Errorf("after the backup Load = %+v, %v; want fresh progress", p, err)
 	}
 }
-
-func TestProgressRecord(t *testing.T) {
-	s := &Store{Path: filepath.Join(t.TempDir(), "progress.json")}
-	err := s.Update(func(p *Progress) {
-		p.Record(&Report{Lab: "demo", Dir: "/w", Passed: true, Checks: []CheckResult{{ID: "a", Status: checks.Pass}}})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := s.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lp := p.Labs["demo"]
-	if lp.Status() != "passed" || lp.Runs != 1 || lp.Checks["a"] != "pass" || lp.Last == nil {
-		t.Errorf("progress = %+v", lp)
-	}
-}

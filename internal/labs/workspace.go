@@ -2,16 +2,18 @@ package labs
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"syscall"
 	"time"
-
-	"github.com/devopsctl/devopsctl/internal/state"
 )
 
 // MarkerPath is the workspace marker, relative to the workspace root.
@@ -19,6 +21,9 @@ var MarkerPath = filepath.Join(".devopsctl", "lab.json")
 
 // Marker records which lab a workspace belongs to.
 type Marker struct {
+	// ID names this workspace in the progress file. Workspaces made before it
+	// existed get one the first time their progress is written.
+	ID      string    `json:"id,omitempty"`
 	Lab     string    `json:"lab"`
 	Source  string    `json:"source"`
 	Created time.Time `json:"created"`
@@ -29,6 +34,9 @@ type Marker struct {
 type Workspace struct {
 	Dir    string
 	Marker Marker
+	// Backup is where Scaffold moved the learner's changed files before writing
+	// the starter files over them ("" when nothing needed saving).
+	Backup string
 }
 
 // ErrNotEmpty is returned when scaffolding into a folder that has files.
@@ -38,8 +46,9 @@ var ErrNotEmpty = errors.New("folder is not empty")
 var ErrNoWorkspace = errors.New("no lab workspace here")
 
 // Scaffold copies the lab's starter files into dir and writes the marker. A
-// non-empty dir is refused unless force is set; with force, starter files
-// overwrite same-named files and other files are left alone.
+// non-empty dir is refused unless force is set; with force, the learner's files
+// that differ from the starter ones are first moved to a backup folder, and
+// other files are left alone.
 func Scaffold(lab *Lab, dir string, force bool) (*Workspace, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create workspace %s: %w", dir, err)
@@ -49,60 +58,223 @@ func Scaffold(lab *Lab, dir string, force bool) (*Workspace, error) {
 		return nil, fmt.Errorf("read workspace %s: %w", dir, err)
 	}
 	if len(entries) > 0 && !force {
-		return nil, fmt.Errorf("%w: %s has %d entries; choose another --dir, or pass --force to write the starter files over it", ErrNotEmpty, dir, len(entries))
+		return nil, fmt.Errorf("%w: %s has %d entries; choose another --dir, or pass --force to write the starter files over it (your changed files are backed up first)", ErrNotEmpty, dir, len(entries))
 	}
-	if err := CopyTree(lab.FS, "starter", dir); err != nil {
-		return nil, fmt.Errorf("copy starter files of lab %s: %w", lab.ID, err)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open workspace %s: %w", dir, err)
 	}
-	ws := &Workspace{Dir: dir, Marker: Marker{Lab: lab.ID, Source: lab.Source, Created: time.Now().UTC(), Version: 1}}
+	defer root.Close()
+	id := newID()
+	if old, err := OpenWorkspace(dir); err == nil && old.Marker.Lab == lab.ID && old.Marker.ID != "" {
+		id = old.Marker.ID // the same lab started again keeps its record
+	}
+	backup, err := install(lab, root, dir)
+	if err != nil {
+		return nil, err
+	}
+	ws := &Workspace{Dir: dir, Backup: backup, Marker: Marker{ID: id, Lab: lab.ID, Source: lab.Source, Created: time.Now().UTC(), Version: 1}}
 	if err := ws.writeMarker(); err != nil {
 		return nil, err
 	}
 	return ws, nil
 }
 
+func newID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// writeMarker replaces the marker atomically, inside the workspace: a
+// .devopsctl that links out of it is refused, and a linked lab.json is
+// replaced, not written through.
 func (w *Workspace) writeMarker() error {
 	data, err := json.MarshalIndent(w.Marker, "", "  ")
 	if err != nil {
 		return err
 	}
-	return state.WriteFile(filepath.Join(w.Dir, MarkerPath), append(data, '\n'))
+	root, err := os.OpenRoot(w.Dir)
+	if err != nil {
+		return fmt.Errorf("open workspace %s: %w", w.Dir, err)
+	}
+	defer root.Close()
+	if err := writeAtomic(root, MarkerPath, append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write workspace marker %s: %w", filepath.Join(w.Dir, MarkerPath), err)
+	}
+	return nil
 }
 
-// CopyTree copies the folder root of fsys into dst, keeping file modes simple:
-// 0644 for files, 0755 for folders and for files that were executable.
-func CopyTree(fsys fs.FS, root, dst string) error {
-	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(root, filepath.FromSlash(p))
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
+// ensureID gives the workspace an id if its marker has none yet.
+func (w *Workspace) ensureID() error {
+	if w.Marker.ID != "" {
+		return nil
+	}
+	w.Marker.ID = newID()
+	return w.writeMarker()
+}
+
+func writeAtomic(root *os.Root, rel string, data []byte, mode fs.FileMode) error {
+	if err := root.MkdirAll(filepath.Dir(rel), 0o755); err != nil {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(rel), "."+filepath.Base(rel)+"."+newID())
+	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if err != nil {
+		return err
+	}
+	defer root.Remove(tmp)
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return root.Rename(tmp, rel)
+}
+
+// CopyTree copies the folder src of fsys into dst, keeping file modes simple:
+// 0644 for files, 0755 for folders and for files that were executable. It
+// writes only inside dst: a symlink there that leads out of it is an error.
+func CopyTree(fsys fs.FS, src, dst string) error {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(dst)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	return walkFiles(fsys, src, func(rel string, d fs.DirEntry) error {
 		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
+			return root.MkdirAll(rel, 0o755)
 		}
-		mode := os.FileMode(0o644)
-		if info, err := d.Info(); err == nil && info.Mode()&0o111 != 0 {
-			mode = 0o755
-		}
-		src, err := fsys.Open(p)
+		data, err := fs.ReadFile(fsys, path.Join(src, filepath.ToSlash(rel)))
 		if err != nil {
 			return err
 		}
-		defer src.Close()
-		out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode)
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(out, src); err != nil {
-			out.Close()
-			return err
-		}
-		return out.Close()
+		return root.WriteFile(rel, data, fileMode(d))
 	})
+}
+
+// walkFiles calls fn for every entry under src in fsys, with its path relative
+// to src.
+func walkFiles(fsys fs.FS, src string, fn func(rel string, d fs.DirEntry) error) error {
+	return fs.WalkDir(fsys, src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, filepath.FromSlash(p))
+		if err != nil || rel == "." {
+			return err
+		}
+		return fn(rel, d)
+	})
+}
+
+func fileMode(d fs.DirEntry) fs.FileMode {
+	if info, err := d.Info(); err == nil && info.Mode()&0o111 != 0 {
+		return 0o755
+	}
+	return 0o644
+}
+
+// install writes the lab's starter files into the workspace root. Whatever is
+// in the way and differs from the starter file (an edited file, a folder, a
+// symlink) is first moved, not copied, into .devopsctl/backup-<time>/, so no
+// link is ever followed and nothing the learner wrote is lost. It returns the
+// backup folder ("" when nothing needed saving).
+func install(lab *Lab, root *os.Root, dir string) (string, error) {
+	b := &backup{root: root}
+	err := walkFiles(lab.FS, "starter", func(rel string, d fs.DirEntry) error {
+		info, err := root.Lstat(rel)
+		exists := err == nil
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: %w", rel, err)
+		}
+		if d.IsDir() {
+			if exists && info.IsDir() {
+				return nil
+			}
+			if exists {
+				if err := b.save(rel); err != nil {
+					return err
+				}
+			}
+			return root.Mkdir(rel, 0o755)
+		}
+		want, err := fs.ReadFile(lab.FS, path.Join("starter", filepath.ToSlash(rel)))
+		if err != nil {
+			return err
+		}
+		if exists && info.Mode().IsRegular() {
+			if mine, err := root.ReadFile(rel); err == nil && bytes.Equal(mine, want) {
+				return nil
+			}
+		}
+		if exists {
+			if err := b.save(rel); err != nil {
+				return err
+			}
+		}
+		// O_EXCL: the name is free now, and a link put there meanwhile is refused.
+		f, err := root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode(d))
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(want)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("write the starter files of lab %s into %s: %w", lab.ID, dir, err)
+	}
+	if b.dir == "" {
+		return "", nil
+	}
+	return filepath.Join(dir, b.dir), nil
+}
+
+// backup is the folder a reset moves the learner's files into, made on first use.
+type backup struct {
+	root *os.Root
+	dir  string
+}
+
+func (b *backup) save(rel string) error {
+	if b.dir == "" {
+		if err := b.root.MkdirAll(".devopsctl", 0o755); err != nil {
+			return fmt.Errorf("make a backup folder: %w", err)
+		}
+		// Two resets in one second get two folders.
+		base := filepath.Join(".devopsctl", "backup-"+time.Now().UTC().Format("20060102-150405"))
+		for n := 1; b.dir == ""; n++ {
+			name := base
+			if n > 1 {
+				name = fmt.Sprintf("%s-%d", base, n)
+			}
+			err := b.root.Mkdir(name, 0o755)
+			if err == nil {
+				b.dir = name
+			} else if !errors.Is(err, fs.ErrExist) || n > 100 {
+				return fmt.Errorf("make a backup folder: %w", err)
+			}
+		}
+	}
+	to := filepath.Join(b.dir, rel)
+	if err := b.root.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		return fmt.Errorf("back up %s: %w", rel, err)
+	}
+	if err := b.root.Rename(rel, to); err != nil {
+		return fmt.Errorf("back up %s: %w", rel, err)
+	}
+	return nil
 }
 
 // FindWorkspace looks for a marker in dir and its parents.
@@ -126,13 +298,27 @@ func FindWorkspace(dir string) (*Workspace, error) {
 	return nil, fmt.Errorf("%w: neither %s nor a parent folder has %s; run devopsctl lab start <id> first, or name the lab: devopsctl check <id> --dir DIR", ErrNoWorkspace, abs, MarkerPath)
 }
 
-// OpenWorkspace reads the marker of the workspace at dir.
+// OpenWorkspace reads the marker of the workspace at dir. A marker that is a
+// link out of the workspace is not read.
 func OpenWorkspace(dir string) (*Workspace, error) {
 	p := filepath.Join(dir, MarkerPath)
-	data, err := os.ReadFile(p)
+	root, err := os.OpenRoot(dir)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil, ErrNoWorkspace
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read workspace marker %s: %w", p, err)
+	}
+	defer root.Close()
+	f, err := root.Open(MarkerPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNoWorkspace
 	}
+	if err != nil {
+		return nil, fmt.Errorf("workspace marker %s cannot be read (%v); it must be a file inside the workspace: remove it and run devopsctl lab start <id> --dir %s --force", p, err, dir)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, 64<<10))
 	if err != nil {
 		return nil, fmt.Errorf("read workspace marker %s: %w", p, err)
 	}
@@ -151,36 +337,15 @@ func errOrEmpty(err error) string {
 }
 
 // Reset puts the starter files back: files the starter has are restored, files
-// the learner added are left in place. Files about to be overwritten that differ
-// from the starter are first copied to .devopsctl/backup-<time>/, whose path is
-// returned ("" when nothing needed saving).
+// the learner added are left in place. Whatever is in the way and differs from
+// the starter is first moved to .devopsctl/backup-<time>/, whose path is
+// returned ("" when nothing needed saving). Nothing is written or read through
+// a link that leaves the workspace.
 func Reset(lab *Lab, dir string) (string, error) {
-	backup := filepath.Join(dir, ".devopsctl", "backup-"+time.Now().UTC().Format("20060102-150405"))
-	saved := false
-	err := fs.WalkDir(lab.FS, "starter", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel("starter", filepath.FromSlash(p))
-		mine, err := os.ReadFile(filepath.Join(dir, rel))
-		if err != nil {
-			return nil // nothing of the learner's to lose
-		}
-		orig, err := fs.ReadFile(lab.FS, p)
-		if err != nil || bytes.Equal(orig, mine) {
-			return err
-		}
-		saved = true
-		return state.WriteFile(filepath.Join(backup, rel), mine)
-	})
+	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return "", fmt.Errorf("back up your files before resetting lab %s: %w", lab.ID, err)
-	}
-	if err := CopyTree(lab.FS, "starter", dir); err != nil {
 		return "", fmt.Errorf("reset lab %s in %s: %w", lab.ID, dir, err)
 	}
-	if !saved {
-		return "", nil
-	}
-	return backup, nil
+	defer root.Close()
+	return install(lab, root, dir)
 }

@@ -18,7 +18,7 @@ func (m *Model) setLab(lab *labs.Lab, dir string) {
 	m.readme, m.readmeOK, m.rendered, m.renderedWidth = "", false, "", 0
 	m.last, m.lastFromDisk, m.hint, m.live = nil, false, "", nil
 	m.note = ""
-	if lp := m.opts.Progress.Labs[lab.ID]; lp != nil && lp.Last != nil {
+	if lp := m.opts.Progress.At(lab.ID, dir); lp.Last != nil {
 		m.last, m.lastFromDisk = lp.Last, true
 		m.note = "showing your last results; checking again…"
 	}
@@ -146,12 +146,12 @@ func (m *Model) runDone(msg runDoneMsg) tea.Cmd {
 		m.refreshResults(false)
 		return nil
 	}
-	lp := m.opts.Progress.Lab(m.lab.ID)
+	lp := m.opts.Progress.At(m.lab.ID, m.dir)
 	wasPassed := lp.PassedAt != nil
 	if problem(m.last) != problem(rep) {
 		m.hint = ""
 	}
-	m.opts.Progress.Record(rep)
+	lp.Record(rep)
 	m.last, m.lastFromDisk, m.live = rep, false, nil
 	m.note = ""
 	switch {
@@ -162,7 +162,7 @@ func (m *Model) runDone(msg runDoneMsg) tea.Cmd {
 	}
 	m.refreshResults(rep.Passed)
 	saved := cloneReport(rep)
-	return saveProgress(m.opts.Store, func(p *labs.Progress) { p.Record(saved) })
+	return saveProgress(m.opts.Store, m.lab.ID, m.dir, func(lp *labs.LabProgress) { lp.Record(saved) })
 }
 
 // problem is the id of the first check that did not pass, "" for none.
@@ -268,12 +268,12 @@ func (m *Model) nextHint() tea.Cmd {
 		m.note = "this lab has no hints; the instructions walk through every step"
 		return nil
 	}
-	lp := m.opts.Progress.Lab(m.lab.ID)
+	lp := m.opts.Progress.At(m.lab.ID, m.dir)
 	cur := problem(m.last)
 	if cur != lp.HintCheck {
 		lp.HintCheck, lp.HintsSeen = cur, 0
 	}
-	i := min(lp.HintsSeen, len(ladder)-1)
+	i := min(max(lp.HintsSeen, 0), len(ladder)-1)
 	lp.HintsSeen = i + 1
 	m.hint = fmt.Sprintf("Hint %d of %d: %s", i+1, len(ladder), ladder[i])
 	if i+1 < len(ladder) {
@@ -281,9 +281,8 @@ func (m *Model) nextHint() tea.Cmd {
 	}
 	m.refreshResults(true)
 	m.focusResults = true
-	id, seen := m.lab.ID, i+1
-	return saveProgress(m.opts.Store, func(p *labs.Progress) {
-		q := p.Lab(id)
+	seen := i + 1
+	return saveProgress(m.opts.Store, m.lab.ID, m.dir, func(q *labs.LabProgress) {
 		q.HintCheck, q.HintsSeen = cur, seen
 	})
 }
@@ -294,17 +293,13 @@ func (m *Model) resetDone(msg resetDoneMsg) tea.Cmd {
 		return nil
 	}
 	id, dir := m.lab.ID, m.dir
-	delete(m.opts.Progress.Labs, id)
-	m.opts.Progress.Lab(id).Dir = dir
+	m.opts.Progress.At(id, dir).Restart()
 	m.last, m.hint = nil, ""
 	note := "the starter files are back"
 	if msg.backup != "" {
 		note += "; your previous files are in " + msg.backup
 	}
-	save := saveProgress(m.opts.Store, func(p *labs.Progress) {
-		delete(p.Labs, id)
-		p.Lab(id).Dir = dir
-	})
+	save := saveProgress(m.opts.Store, id, dir, (*labs.LabProgress).Restart)
 	run := m.requestRun(note)
 	m.note = note
 	return tea.Batch(save, run)
@@ -347,13 +342,13 @@ func (m *Model) labOpened(msg labOpenedMsg) tea.Cmd {
 func (m *Model) switchLab(to labOpenedMsg) tea.Cmd {
 	m.setLab(to.lab, to.dir)
 	m.screen = screenLab
-	m.opts.Progress.Lab(to.lab.ID).Dir = to.dir
+	m.opts.Progress.At(to.lab.ID, to.dir)
 	id, dir := to.lab.ID, to.dir
 	verb := "opened"
 	if to.created {
 		verb = "started"
 	}
-	save := saveProgress(m.opts.Store, func(p *labs.Progress) { p.Lab(id).Dir = dir })
+	save := saveProgress(m.opts.Store, id, dir, func(*labs.LabProgress) {})
 	run := m.requestRun(fmt.Sprintf("%s lab %s in %s", verb, id, dir))
 	return tea.Batch(save, loadReadme(to.lab), m.startWatch(), run)
 }

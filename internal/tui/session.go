@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -131,14 +132,15 @@ func (w logWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// saveProgress applies fn to the progress file as it is on disk now, so that
-// a `devopsctl check` run in another terminal meanwhile is not overwritten.
-func saveProgress(store *labs.Store, fn func(*labs.Progress)) tea.Cmd {
+// saveProgress applies fn to the record of the workspace of lab at dir as it
+// is on disk now, so that a `devopsctl check` run in another terminal
+// meanwhile is not overwritten.
+func saveProgress(store *labs.Store, lab, dir string, fn func(*labs.LabProgress)) tea.Cmd {
 	if store == nil {
 		return nil
 	}
 	return func() tea.Msg {
-		if err := store.Update(fn); err != nil {
+		if err := store.UpdateWorkspace(lab, dir, fn); err != nil && !errors.Is(err, labs.ErrNotWorkspaceOf) {
 			return progressSavedMsg{err: fmt.Errorf("save progress: %w", err)}
 		}
 		return progressSavedMsg{}

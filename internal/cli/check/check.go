@@ -71,7 +71,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	store, prog, err := opts.Factory.Progress()
+	store, _, err := opts.Factory.Progress()
 	if err != nil {
 		return err
 	}
@@ -98,9 +98,17 @@ func Run(ctx context.Context, opts *Options) error {
 	} else if err := report.JSON(opts.IO.Out, rep); err != nil {
 		return err
 	}
-	prog.Record(rep)
-	if err := store.Save(prog); err != nil {
-		return err
+	// Only the workspace's own record is changed: a check of another folder
+	// is reported but leaves the learner's progress alone.
+	err = store.UpdateWorkspace(lab.ID, dir, func(lp *labs.LabProgress) { lp.Record(rep) })
+	if errors.Is(err, labs.ErrNotWorkspaceOf) {
+		if text {
+			fmt.Fprintf(opts.IO.ErrOut, "%s is not a workspace of lab %s, so this check is not recorded in your progress.\n", dir, lab.ID)
+		}
+		err = nil
+	}
+	if err != nil {
+		return cmdutil.StateError(err)
 	}
 	switch {
 	case rep.Interrupted:

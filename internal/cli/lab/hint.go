@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
@@ -41,7 +42,7 @@ func NewCmdHint(f *cmdutil.Factory, runF func(*HintOptions) error) *cobra.Comman
 }
 
 func hintRun(opts *HintOptions) error {
-	lab, _, err := resolveLab(opts.Factory, opts.ID)
+	lab, ws, err := resolveLab(opts.Factory, opts.ID)
 	if err != nil {
 		return err
 	}
@@ -49,7 +50,11 @@ func hintRun(opts *HintOptions) error {
 	if err != nil {
 		return err
 	}
-	lp := prog.Lab(lab.ID)
+	// Inside a workspace its own record answers; elsewhere, the lab's latest.
+	lp := prog.For(lab.ID, ws)
+	if lp == nil {
+		lp = &labs.LabProgress{}
+	}
 	ladder := labs.Hints(lab, lp.Last)
 	if len(ladder) == 0 {
 		fmt.Fprintf(opts.IO.Out, "Lab %s has no hints. Read its instructions again: devopsctl lab start %s --dir <new folder>\n", lab.ID, lab.ID)
@@ -70,11 +75,21 @@ func hintRun(opts *HintOptions) error {
 	if current != lp.HintCheck {
 		lp.HintCheck, lp.HintsSeen = current, 0
 	}
-	i := min(lp.HintsSeen, len(ladder)-1)
+	i := min(max(lp.HintsSeen, 0), len(ladder)-1)
 	fmt.Fprintf(opts.IO.Out, "Hint %d of %d: %s\n", i+1, len(ladder), ladder[i])
 	if i+1 < len(ladder) {
 		fmt.Fprintln(opts.IO.Out, "\nStill stuck? Run devopsctl lab hint again for a more specific one.")
 	}
-	lp.HintsSeen = i + 1
-	return store.Save(prog)
+	dir := lp.Dir
+	if ws != nil {
+		dir = ws.Dir
+	}
+	if dir == "" {
+		return nil // no workspace to remember the hint for
+	}
+	err = store.UpdateWorkspace(lab.ID, dir, func(q *labs.LabProgress) { q.HintCheck, q.HintsSeen = current, i+1 })
+	if errors.Is(err, labs.ErrNotWorkspaceOf) {
+		return nil
+	}
+	return cmdutil.StateError(err)
 }

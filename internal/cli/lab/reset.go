@@ -3,7 +3,6 @@ package lab
 import (
 	"bufio"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
@@ -81,10 +80,8 @@ func resetRun(opts *ResetOptions) error {
 	if err != nil {
 		return err
 	}
-	delete(prog.Labs, lab.ID)
-	prog.Lab(lab.ID).Dir, _ = filepath.Abs(dir)
-	if err := store.Save(prog); err != nil {
-		return err
+	if err := store.UpdateWorkspace(lab.ID, dir, (*labs.LabProgress).Restart); err != nil {
+		return cmdutil.StateError(err)
 	}
 	fmt.Fprintf(opts.IO.Out, "Lab %s is back at its start in %s.\n", lab.ID, dir)
 	if backup != "" {

@@ -76,10 +76,14 @@ func startRun(opts *StartOptions) error {
 		return err
 	}
 	abs, _ := filepath.Abs(ws.Dir)
-	lp := prog.Lab(lab.ID)
-	lp.Dir = abs
-	if err := store.Save(prog); err != nil {
-		return err
+	if ws.Backup != "" {
+		fmt.Fprintf(opts.IO.ErrOut, "Your files that differed from the starter ones were moved to %s.\n", ws.Backup)
+	}
+	if err := store.UpdateWorkspace(lab.ID, abs, func(*labs.LabProgress) {}); err != nil {
+		return cmdutil.StateError(err)
+	}
+	if prog, err = store.Load(); err != nil {
+		return cmdutil.StateError(err)
 	}
 	if opts.IO.CanPrompt() && !opts.NoTUI {
 		return runTUI(opts.Ctx, opts.Factory, cat, lab, abs, store, prog)

@@ -48,11 +48,11 @@ func statusRun(opts *StatusOptions) error {
 			return overallStatus(opts, prog)
 		}
 	}
-	lab, _, err := resolveLab(opts.Factory, opts.ID)
+	lab, ws, err := resolveLab(opts.Factory, opts.ID)
 	if err != nil {
 		return err
 	}
-	lp := prog.Labs[lab.ID]
+	lp := prog.For(lab.ID, ws)
 	out := opts.IO.Out
 	fmt.Fprintf(out, "Lab %s: %s — %s\n", lab.ID, lab.Title, lp.Status())
 	if lp == nil {
