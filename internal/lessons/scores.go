@@ -37,6 +37,8 @@ type Scores struct {
 
 const scoresVersion = 1
 
+const scoresWhat = "quiz scores file"
+
 // ScoresPath is where the scores file lives in dir.
 func ScoresPath(dir string) string { return filepath.Join(dir, ScoresFile) }
 
@@ -45,7 +47,7 @@ func ScoresPath(dir string) string { return filepath.Join(dir, ScoresFile) }
 // *state.CorruptError.
 func LoadScores(dir string) (*Scores, error) {
 	var s *Scores
-	found, err := state.ReadFile(ScoresPath(dir), "quiz scores file", func(raw []byte) (err error) {
+	found, err := state.ReadFile(ScoresPath(dir), scoresWhat, func(raw []byte) (err error) {
 		s, err = parseScores(raw)
 		return err
 	})
@@ -56,6 +58,14 @@ func LoadScores(dir string) (*Scores, error) {
 }
 
 func parseScores(raw []byte) (*Scores, error) {
+	// The version first: a newer file may have fields this one does not know,
+	// and must be refused as newer, not moved aside as damaged.
+	var v struct {
+		Version int `json:"version"`
+	}
+	if json.Unmarshal(raw, &v) == nil && v.Version > scoresVersion {
+		return nil, state.NewerVersion(v.Version, scoresVersion)
+	}
 	var s Scores
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
@@ -93,15 +103,38 @@ func (s *Scores) Record(id string, r Result, at time.Time) *TopicScore {
 	return t
 }
 
-// Save writes the record to dir atomically.
+// Save writes the whole record to dir, replacing what is there. Adding an
+// attempt goes through RecordAttempt, which keeps other writers' attempts.
 func (s *Scores) Save(dir string) error {
+	return state.Update(ScoresPath(dir), scoresWhat, func([]byte) error { return nil }, func(bool) ([]byte, error) {
+		return s.encode()
+	})
+}
+
+func (s *Scores) encode() ([]byte, error) {
 	s.Version = scoresVersion
 	raw, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encode quiz scores: %w", err)
+		return nil, fmt.Errorf("encode quiz scores: %w", err)
 	}
-	if err := state.WriteFile(ScoresPath(dir), append(raw, '\n')); err != nil {
-		return fmt.Errorf("save quiz scores: %w", err)
+	return append(raw, '\n'), nil
+}
+
+// RecordAttempt adds a graded attempt of lesson id to the record in dir as it
+// is on disk now, under its lock, so that quizzes taken at the same time in
+// other terminals all count. It returns the lesson's score after it.
+func RecordAttempt(dir, id string, r Result, at time.Time) (*TopicScore, error) {
+	s := &Scores{Version: scoresVersion, Topics: map[string]*TopicScore{}}
+	var topic *TopicScore
+	err := state.Update(ScoresPath(dir), scoresWhat, func(raw []byte) (err error) {
+		s, err = parseScores(raw)
+		return err
+	}, func(bool) ([]byte, error) {
+		topic = s.Record(id, r, at)
+		return s.encode()
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	return topic, nil
 }

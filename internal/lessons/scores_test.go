@@ -2,9 +2,12 @@ package lessons
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,7 +57,7 @@ func TestScoresCorruptFileIsMovedAside(t *testing.T) {
 	}{
 		{"not json", "{nope"},
 		{"wrong shape", `{"version":1,"topics":{"iac":7}}`},
-		{"unknown version", `{"version":9,"topics":{}}`},
+		{"unknown version", `{"version":0,"topics":{}}`},
 		{"null topic", `{"version":1,"topics":{"iac":null}}`},
 		{"unknown field", `{"version":1,"topics":{},"extra":true}`},
 	}
@@ -85,5 +88,68 @@ func TestScoresCorruptFileIsMovedAside(t *testing.T) {
 				t.Errorf("next load = %v, %v; want a fresh record", s, err)
 			}
 		})
+	}
+}
+
+func TestScoresFromANewerVersionAreRefusedAndKept(t *testing.T) {
+	dir := t.TempDir()
+	newer := `{"version":2,"topics":{},"streak":3}`
+	if err := os.WriteFile(ScoresPath(dir), []byte(newer), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, lerr := LoadScores(dir)
+	_, rerr := RecordAttempt(dir, "iac", Result{Correct: 1, Total: 1, Percent: 100, Passed: true}, time.Now())
+	for _, err := range []error{lerr, rerr} {
+		var ve *state.VersionError
+		if !errors.As(err, &ve) || ve.Version != 2 {
+			t.Errorf("err = %v, want a *state.VersionError for version 2", err)
+		}
+	}
+	if got, _ := os.ReadFile(ScoresPath(dir)); string(got) != newer {
+		t.Errorf("the newer file became %q", got)
+	}
+}
+
+// The test binary doubles as a quiz process: with SCORES_TEST_DIR set it
+// records one attempt there.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("SCORES_TEST_DIR"); dir != "" {
+		if _, err := RecordAttempt(dir, "iac", Result{Correct: 1, Total: 2, Percent: 50}, time.Now()); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func TestParallelQuizzesKeepEveryAttempt(t *testing.T) {
+	dir := t.TempDir()
+	const n = 20
+	var wg sync.WaitGroup
+	for i := range n {
+		if i%2 == 0 {
+			wg.Go(func() {
+				if _, err := RecordAttempt(dir, "iac", Result{Correct: 2, Total: 2, Percent: 100, Passed: true}, time.Now()); err != nil {
+					t.Error(err)
+				}
+			})
+			continue
+		}
+		wg.Go(func() {
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), "SCORES_TEST_DIR="+dir)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("quiz process: %v\n%s", err, out)
+			}
+		})
+	}
+	wg.Wait()
+	s, err := LoadScores(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Topics["iac"]; got == nil || got.Attempts != n || got.Best.Percent != 100 {
+		t.Errorf("scores after %d parallel quizzes: %+v", n, got)
 	}
 }

@@ -67,7 +67,7 @@ func loadScores(stateDir func() (string, error)) (*lessons.Scores, string, error
 		return nil, "", cmdutil.UsageError(corrupt)
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, "", cmdutil.StateError(err)
 	}
 	return s, dir, nil
 }

@@ -65,7 +65,7 @@ func quizRun(opts *QuizOptions) error {
 	}
 	// Read the record before asking anything: a corrupt file should stop the
 	// learner before they answer, not after.
-	scores, dir, err := loadScores(opts.StateDir)
+	_, dir, err := loadScores(opts.StateDir)
 	if err != nil {
 		return err
 	}
@@ -77,9 +77,9 @@ func quizRun(opts *QuizOptions) error {
 		return err
 	}
 	res := lessons.Grade(l.Quiz, answers)
-	topic := scores.Record(l.ID, res, opts.Now())
-	if err := scores.Save(dir); err != nil {
-		return err
+	topic, err := lessons.RecordAttempt(dir, l.ID, res, opts.Now())
+	if err != nil {
+		return cmdutil.StateError(err)
 	}
 	verdict := mark.good("passed")
 	if !res.Passed {
