@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode"
 
@@ -75,11 +74,14 @@ func newAnswers(params *yaml.Node) (Check, error) {
 }
 
 func (c *answers) Run(_ context.Context, env *Env) Result {
-	full, res, ok := learnerFile(env, "answers", c.rel)
+	_, res, ok := learnerFile(env, "answers", c.rel)
 	if !ok {
 		return res
 	}
-	data, err := os.ReadFile(full)
+	data, err := readLearnerFile(env.Dir, c.rel)
+	if errors.Is(err, ErrOutsideWorkspace) {
+		return outsideWorkspace(c.rel)
+	}
 	if err != nil {
 		return Errorf("answers: read %s: %v", c.rel, err)
 	}

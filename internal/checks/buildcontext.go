@@ -29,8 +29,16 @@ func (e *ErrContextTooLarge) Error() string {
 // BuildContext packs the workspace into a tar stream as `docker build` would:
 // honouring .dockerignore, always sending the Dockerfile and .dockerignore, and
 // leaving out devopsctl's own .devopsctl folder. Symlinks are packed as links,
-// never followed, so nothing outside the workspace is read.
+// never followed, as docker does; every file is opened through an os.Root of
+// the workspace, so nothing outside it is read even if a folder is swapped
+// for a link while the context is packed. A .dockerignore that links out of
+// the workspace is an error naming it (ErrOutsideWorkspace).
 func BuildContext(dir, dockerfile string, limit int64) (*bytes.Buffer, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read the build context %s: %w", dir, err)
+	}
+	defer root.Close()
 	excludes, err := readDockerignore(dir)
 	if err != nil {
 		return nil, err
@@ -96,7 +104,7 @@ func BuildContext(dir, dockerfile string, limit int64) (*bytes.Buffer, error) {
 	buf := &bytes.Buffer{}
 	tw := tar.NewWriter(buf)
 	for _, f := range files {
-		if err := addToTar(tw, dir, f.rel); err != nil {
+		if err := addToTar(tw, root, f.rel); err != nil {
 			return nil, fmt.Errorf("pack %s into the build context: %w", f.rel, err)
 		}
 	}
@@ -107,7 +115,7 @@ func BuildContext(dir, dockerfile string, limit int64) (*bytes.Buffer, error) {
 }
 
 func readDockerignore(dir string) ([]string, error) {
-	f, err := os.Open(filepath.Join(dir, ".dockerignore"))
+	f, err := openInWorkspace(dir, ".dockerignore")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -122,15 +130,15 @@ func readDockerignore(dir string) ([]string, error) {
 	return patterns, nil
 }
 
-func addToTar(tw *tar.Writer, dir, rel string) error {
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	info, err := os.Lstat(p)
+func addToTar(tw *tar.Writer, root *os.Root, rel string) error {
+	p := filepath.FromSlash(rel)
+	info, err := root.Lstat(p)
 	if err != nil {
 		return err
 	}
 	link := ""
 	if info.Mode()&os.ModeSymlink != 0 {
-		if link, err = os.Readlink(p); err != nil {
+		if link, err = root.Readlink(p); err != nil {
 			return err
 		}
 	}
@@ -151,12 +159,14 @@ func addToTar(tw *tar.Writer, dir, rel string) error {
 	if !info.Mode().IsRegular() {
 		return nil
 	}
-	f, err := os.Open(p)
+	f, err := root.Open(p)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	_, err = io.Copy(tw, f)
+	// Copy exactly the size announced: a file that grew meanwhile must not
+	// break the tar stream.
+	_, err = io.CopyN(tw, f, hdr.Size)
 	return err
 }
 

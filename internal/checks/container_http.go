@@ -143,8 +143,11 @@ func (c *containerHTTP) Run(ctx context.Context, env *Env) Result {
 func (c *containerHTTP) environment(env *Env) (vars []string, values map[string]string, fail *Result) {
 	values = map[string]string{}
 	if c.EnvFile != "" {
-		p, _ := WorkspacePath(env.Dir, c.EnvFile)
-		fileVars, err := ReadEnvFile(p, c.EnvFile)
+		fileVars, err := readWorkspaceEnvFile(env.Dir, c.EnvFile)
+		if errors.Is(err, ErrOutsideWorkspace) {
+			r := outsideWorkspace(c.EnvFile)
+			return nil, nil, &r
+		}
 		if errors.Is(err, os.ErrNotExist) {
 			r := Failf("env-file-missing", "There is no %s in your workspace.", c.EnvFile)
 			return nil, nil, &r
@@ -267,8 +270,23 @@ func ReadEnvFile(path, display string) ([]string, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return readEnvVars(f, display)
+}
+
+// readWorkspaceEnvFile is ReadEnvFile for the file rel of the workspace dir,
+// refusing a link out of the workspace before anything of it is read.
+func readWorkspaceEnvFile(dir, rel string) ([]string, error) {
+	f, err := openInWorkspace(dir, rel)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readEnvVars(f, rel)
+}
+
+func readEnvVars(r io.Reader, display string) ([]string, error) {
 	var vars []string
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"slices"
 	"strings"
@@ -65,11 +64,10 @@ func ruleIDs() []string {
 }
 
 func (c *dockerfileLint) Run(_ context.Context, env *Env) Result {
-	full, err := WorkspacePath(env.Dir, c.rel)
-	if err != nil {
+	if _, err := WorkspacePath(env.Dir, c.rel); err != nil {
 		return Errorf("dockerfile_lint: %v", err)
 	}
-	data, err := readFile(full)
+	data, err := readLearnerFile(env.Dir, c.rel)
 	if err != nil {
 		return c.unreadable(env.Dir, err)
 	}
@@ -104,6 +102,8 @@ func (c *dockerfileLint) unreadable(dir string, err error) Result {
 			r.Message = fmt.Sprintf("%s not found: %s", c.rel, miss.Message)
 		}
 		return r
+	case errors.Is(err, ErrOutsideWorkspace):
+		return outsideWorkspace(c.rel)
 	case errors.Is(err, errIsDir):
 		return Failf("is-directory", "%s is a directory, not a file", c.rel).
 			WithHint(fmt.Sprintf("a Dockerfile is a plain text file; create %s as a file", c.rel))
@@ -113,19 +113,6 @@ func (c *dockerfileLint) unreadable(dir string, err error) Result {
 }
 
 var errIsDir = errors.New("is a directory")
-
-// readFile reads a regular file; a directory is reported as errIsDir on every
-// platform rather than as whatever the OS says when reading one.
-func readFile(name string) ([]byte, error) {
-	info, err := os.Stat(name)
-	if err != nil {
-		return nil, err
-	}
-	if info.IsDir() {
-		return nil, errIsDir
-	}
-	return os.ReadFile(name)
-}
 
 func (c *dockerfileLint) passed(findings []dockerfile.Finding) Result {
 	name := path.Base(c.rel)

@@ -62,12 +62,13 @@ func workspaceParam(p string) (string, error) {
 }
 
 func (c *fileExists) Run(_ context.Context, env *Env) Result {
-	full, err := WorkspacePath(env.Dir, c.rel)
-	if err != nil {
+	if _, err := WorkspacePath(env.Dir, c.rel); err != nil {
 		return Errorf("file_exists: %v", err)
 	}
-	info, err := os.Stat(full)
+	info, err := statInWorkspace(env.Dir, c.rel)
 	switch {
+	case errors.Is(err, ErrOutsideWorkspace):
+		return outsideWorkspace(c.rel)
 	case err == nil && info.IsDir():
 		return Failf("is-directory", "%s is a directory, not a file", c.rel).
 			WithHint(fmt.Sprintf("remove or rename the directory %s and create a file with that name instead", c.rel))
@@ -96,7 +97,11 @@ func learnerFile(env *Env, kind, rel string) (full string, res Result, ok bool) 
 	if err != nil {
 		return "", Errorf("%s: %v", kind, err), false
 	}
-	if _, err := os.Stat(full); errors.Is(err, fs.ErrNotExist) {
+	_, err = statInWorkspace(env.Dir, rel)
+	switch {
+	case errors.Is(err, ErrOutsideWorkspace):
+		return "", outsideWorkspace(rel), false
+	case errors.Is(err, fs.ErrNotExist):
 		r := missingFile(env.Dir, rel)
 		r.Reason = "missing"
 		return "", r, false

@@ -49,9 +49,10 @@ const (
 )
 
 func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
-	path, _ := WorkspacePath(env.Dir, c.Dockerfile)
-	data, err := os.ReadFile(path)
+	data, err := readLearnerFile(env.Dir, c.Dockerfile)
 	switch {
+	case errors.Is(err, ErrOutsideWorkspace):
+		return outsideWorkspace(c.Dockerfile)
 	case errors.Is(err, os.ErrNotExist):
 		return Failf("missing", "There is no %s in your workspace, so there is nothing to build.", c.Dockerfile)
 	case err != nil:
@@ -67,6 +68,10 @@ func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
 		return Failf("context-too-large", "Your build context (the files sent to the engine) is %s; the lab allows %s.", humanBytes(tooLarge.Size), humanBytes(tooLarge.Limit)).
 			WithEvidence(append([]string{"largest files:"}, tooLarge.Biggest...)...).
 			WithHint("List what the image does not need (build output, .git, big data files) in a .dockerignore file.")
+	}
+	var outside *outsideError
+	if errors.As(err, &outside) {
+		return outsideWorkspace(outside.rel)
 	}
 	if err != nil {
 		return Errorf("%v", err)

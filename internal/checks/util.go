@@ -2,8 +2,11 @@ package checks
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -22,4 +25,75 @@ func WorkspacePath(dir, rel string) (string, error) {
 		return "", fmt.Errorf("path %q is outside the workspace", rel)
 	}
 	return p, nil
+}
+
+// ErrOutsideWorkspace is a workspace path that is a symlink (or passes through
+// one) leading out of the workspace. Checks never follow it: what it points to
+// may be a private file of the learner's, and none of it may end up in a report.
+var ErrOutsideWorkspace = errors.New("is a link that leads outside the workspace")
+
+// outsideError is ErrOutsideWorkspace for one path.
+type outsideError struct{ rel string }
+
+func (e *outsideError) Error() string        { return e.rel + " " + ErrOutsideWorkspace.Error() }
+func (e *outsideError) Is(target error) bool { return target == ErrOutsideWorkspace }
+
+// openInWorkspace opens rel inside dir through an os.Root, so that no link is
+// followed out of the workspace; such a link is reported as ErrOutsideWorkspace.
+func openInWorkspace(dir, rel string) (*os.File, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	f, err := root.Open(filepath.FromSlash(rel))
+	if escapes(err) {
+		return nil, &outsideError{rel: rel}
+	}
+	return f, err
+}
+
+// statInWorkspace is os.Stat of rel inside dir, following links only within it.
+func statInWorkspace(dir, rel string) (fs.FileInfo, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	info, err := root.Stat(filepath.FromSlash(rel))
+	if escapes(err) {
+		return nil, &outsideError{rel: rel}
+	}
+	return info, err
+}
+
+// escapes reports the error os.Root gives for a path that leaves it. The
+// standard library does not export it, so it is known by its text.
+func escapes(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "path escapes from parent")
+}
+
+// readLearnerFile reads the regular file rel of the workspace dir. A folder is
+// errIsDir, and a link out of the workspace ErrOutsideWorkspace.
+func readLearnerFile(dir, rel string) ([]byte, error) {
+	f, err := openInWorkspace(dir, rel)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.IsDir() {
+		return nil, errIsDir
+	}
+	return io.ReadAll(f)
+}
+
+// outsideWorkspace is the verdict on a file that links out of the workspace.
+// It names only the link, never where it leads, so nothing of the target shows.
+func outsideWorkspace(rel string) Result {
+	return Failf("outside-workspace", "%s is a symlink to a file outside the workspace; devopsctl reads only files inside the workspace", rel).
+		WithHint(fmt.Sprintf("replace the link with a real file: rm %s, then create %s in the workspace with the content it needs", shellQuote(rel), shellQuote(rel)))
 }

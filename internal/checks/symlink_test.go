@@ -1,0 +1,119 @@
+package checks
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/devopsctl/devopsctl/internal/docker"
+)
+
+// secret is the content of a private file outside every workspace. It must
+// never show in a result, whatever the check.
+const secret = "root:TOPSECRET-HASH:19000:0:99999:7:::\n"
+
+// linkedWorkspace is a workspace whose file rel is a symlink to a private
+// file outside it.
+func linkedWorkspace(t *testing.T, rel string) string {
+	t.Helper()
+	private := filepath.Join(t.TempDir(), "shadow")
+	if err := os.WriteFile(private, []byte(secret), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, rel)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(private, filepath.Join(dir, rel)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestChecksRefuseLinksOutOfTheWorkspace(t *testing.T) {
+	imageThere := &docker.Fake{InspectImageFunc: func(context.Context, string) (docker.Image, error) { return docker.Image{}, nil }}
+	tests := []struct {
+		kind, with, rel string
+		engine          docker.Engine
+	}{
+		{"dockerfile_lint", "", "Dockerfile", nil},
+		{"image_build", "", "Dockerfile", nil},
+		{"file_exists", "path: Dockerfile", "Dockerfile", nil},
+		{"answers", answersWith, "answers.yaml", nil},
+		{"rollout_sim", with(specWith, "{name: good, error_rate: 0}"), "rollout.yaml", nil},
+		{"container_http", "env_file: app.env", "app.env", imageThere},
+		// A link in a folder on the way is no better than a link at the end.
+		{"dockerfile_lint", "path: web/Dockerfile", "web/Dockerfile", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind+" "+tt.rel, func(t *testing.T) {
+			dir := linkedWorkspace(t, tt.rel)
+			r := run(t, mustCheck(t, tt.kind, tt.with), engineEnv(dir, "lab", tt.engine))
+			wantStatus(t, r, Fail, "outside-workspace")
+			if !strings.Contains(r.Message, tt.rel+" is a symlink to a file outside the workspace") || r.Hint == "" {
+				t.Errorf("message %q (hint %q) does not say which link is refused and why", r.Message, r.Hint)
+			}
+			all := r.Message + r.Hint + strings.Join(r.Evidence, "\n")
+			if strings.Contains(all, "TOPSECRET") || strings.Contains(all, "shadow") {
+				t.Errorf("the result shows the link's target: %q", all)
+			}
+		})
+	}
+}
+
+func TestChecksFollowLinksInsideTheWorkspace(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "real.Dockerfile"), []byte("FROM scratch\nCOPY app /app\nUSER 1000\nCMD [\"/app\"]\n"), 0o644)
+	if err := os.Symlink("real.Dockerfile", filepath.Join(dir, "Dockerfile")); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, mustCheck(t, "dockerfile_lint", ""), engineEnv(dir, "lab", nil))
+	if r.Status != Pass {
+		t.Errorf("a link to a file in the workspace: %s/%s %s", r.Status, r.Reason, r.Message)
+	}
+}
+
+func TestBuildContextSendsLinksAsLinks(t *testing.T) {
+	dir := linkedWorkspace(t, "config.txt")
+	os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM scratch\n"), 0o644)
+	buf, err := BuildContext(dir, "Dockerfile", 1e6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(buf.Bytes(), []byte("TOPSECRET")) {
+		t.Fatal("the build context holds the content of a file outside the workspace")
+	}
+	tr := tar.NewReader(buf)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			t.Fatal("config.txt is not in the build context")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Name == "config.txt" {
+			if h.Typeflag != tar.TypeSymlink || h.Size != 0 {
+				t.Errorf("config.txt went in as type %c, %d bytes; want a symlink", h.Typeflag, h.Size)
+			}
+			return
+		}
+	}
+}
+
+func TestBuildContextRefusesALinkedDockerignore(t *testing.T) {
+	dir := linkedWorkspace(t, ".dockerignore")
+	os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM scratch\n"), 0o644)
+	_, err := BuildContext(dir, "Dockerfile", 1e6)
+	if !errors.Is(err, ErrOutsideWorkspace) || strings.Contains(err.Error(), "TOPSECRET") {
+		t.Fatalf("err = %v, want ErrOutsideWorkspace without the target's content", err)
+	}
+	r := run(t, mustCheck(t, "image_build", ""), engineEnv(dir, "lab", nil))
+	wantStatus(t, r, Fail, "outside-workspace")
+}
