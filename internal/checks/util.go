@@ -47,7 +47,7 @@ func openInWorkspace(dir, rel string) (*os.File, error) {
 	}
 	defer root.Close()
 	f, err := root.Open(filepath.FromSlash(rel))
-	if escapes(err) {
+	if LeavesRoot(err) {
 		return nil, &outsideError{rel: rel}
 	}
 	return f, err
@@ -61,15 +61,15 @@ func statInWorkspace(dir, rel string) (fs.FileInfo, error) {
 	}
 	defer root.Close()
 	info, err := root.Stat(filepath.FromSlash(rel))
-	if escapes(err) {
+	if LeavesRoot(err) {
 		return nil, &outsideError{rel: rel}
 	}
 	return info, err
 }
 
-// escapes reports the error os.Root gives for a path that leaves it. The
+// LeavesRoot reports the error os.Root gives for a path that leaves it. The
 // standard library does not export it, so it is known by its text.
-func escapes(err error) bool {
+func LeavesRoot(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "path escapes from parent")
 }
 

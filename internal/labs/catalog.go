@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/devopsctl/devopsctl/internal/checks"
 	labcontent "github.com/devopsctl/devopsctl/labs"
 )
 
@@ -20,9 +21,10 @@ type Lab struct {
 	FS fs.FS
 }
 
-// README returns the lab's instructions.
+// README returns the lab's instructions. It is read only when asked for, so
+// commands that do not show it never pay for it.
 func (l *Lab) README() (string, error) {
-	b, err := fs.ReadFile(l.FS, "README.md")
+	b, err := readCapped(l.FS, "README.md", MaxReadmeBytes)
 	if err != nil {
 		return "", fmt.Errorf("read instructions of lab %s: %w", l.ID, err)
 	}
@@ -56,7 +58,14 @@ func LoadCatalog(packs ...string) (*Catalog, error) {
 			return nil, fmt.Errorf("lab pack %s is not a folder", p)
 		}
 		abs, _ := filepath.Abs(p)
-		if err := c.addFS(os.DirFS(abs), abs, abs); err != nil {
+		// Every read of the pack goes through its root, so a link inside it
+		// can never reach a file outside it, even after loading.
+		root, err := os.OpenRoot(abs)
+		if err != nil {
+			return nil, fmt.Errorf("lab pack %s: %w", p, err)
+		}
+		if err := c.addFS(root.FS(), abs, abs); err != nil {
+			root.Close()
 			return nil, err
 		}
 	}
@@ -89,6 +98,12 @@ func (c *Catalog) addFS(fsys fs.FS, source, display string) error {
 	}
 	found := 0
 	for _, e := range entries {
+		if e.Type()&fs.ModeSymlink != 0 {
+			if _, err := fs.Stat(fsys, e.Name()); checks.LeavesRoot(err) {
+				return &SpecError{File: filepath.Join(display, e.Name()), Msg: "is a symlink that leads outside the lab pack; copy the lab into the pack instead of linking it"}
+			}
+			continue
+		}
 		if !e.IsDir() {
 			continue
 		}
@@ -108,7 +123,10 @@ func (c *Catalog) addFS(fsys fs.FS, source, display string) error {
 
 func (c *Catalog) addLab(fsys fs.FS, dir, source, display string) error {
 	file := filepath.Join(display, dir, "lab.yaml")
-	data, err := fs.ReadFile(fsys, path.Join(dir, "lab.yaml"))
+	if err := checkLabFiles(fsys, dir, display); err != nil {
+		return err
+	}
+	data, err := readCapped(fsys, path.Join(dir, "lab.yaml"), MaxSpecBytes)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", file, err)
 	}

@@ -157,7 +157,7 @@ func CopyTree(fsys fs.FS, src, dst string) error {
 		if err != nil {
 			return err
 		}
-		return root.WriteFile(rel, data, fileMode(d))
+		return root.WriteFile(rel, data, fileMode(fsys, path.Join(src, filepath.ToSlash(rel))))
 	})
 }
 
@@ -176,8 +176,10 @@ func walkFiles(fsys fs.FS, src string, fn func(rel string, d fs.DirEntry) error)
 	})
 }
 
-func fileMode(d fs.DirEntry) fs.FileMode {
-	if info, err := d.Info(); err == nil && info.Mode()&0o111 != 0 {
+// fileMode is the mode a copy of the file p of fsys gets. A link in a pack
+// counts by the file it names, not by its own mode (always 0777).
+func fileMode(fsys fs.FS, p string) fs.FileMode {
+	if info, err := fs.Stat(fsys, p); err == nil && info.Mode()&0o111 != 0 {
 		return 0o755
 	}
 	return 0o644
@@ -222,7 +224,7 @@ func install(lab *Lab, root *os.Root, dir string) (string, error) {
 			}
 		}
 		// O_EXCL: the name is free now, and a link put there meanwhile is refused.
-		f, err := root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode(d))
+		f, err := root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode(lab.FS, path.Join("starter", filepath.ToSlash(rel))))
 		if err != nil {
 			return err
 		}
