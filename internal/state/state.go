@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/devopsctl/devopsctl/internal/filelock"
@@ -33,18 +34,23 @@ func Dir() (string, error) {
 	return filepath.Join(home, ".local", "state", "devopsctl"), nil
 }
 
-// WriteError is a state folder devopsctl cannot write to. It is the learner's
-// environment that is wrong, not their work.
-type WriteError struct {
-	Dir string
-	Err error
+// FolderError is a state folder devopsctl cannot write to (or read). It is
+// the learner's environment that is wrong, not their work.
+type FolderError struct {
+	Dir  string
+	Read bool
+	Err  error
 }
 
-func (e *WriteError) Error() string {
-	return fmt.Sprintf("cannot write to the state folder %s (%v); make it writable, or set DEVOPSCTL_HOME to a folder you can write to", e.Dir, e.Err)
+func (e *FolderError) Error() string {
+	verb := "write to"
+	if e.Read {
+		verb = "read"
+	}
+	return fmt.Sprintf("cannot %s the state folder %s (%v); make it a folder you can write to, or set DEVOPSCTL_HOME to one", verb, e.Dir, e.Err)
 }
 
-func (e *WriteError) Unwrap() error { return e.Err }
+func (e *FolderError) Unwrap() error { return e.Err }
 
 // VersionError is a state file written by a newer devopsctl. It is refused,
 // neither read nor overwritten, so that the newer version's data survives.
@@ -95,7 +101,7 @@ func lock(path string) (release func(), err error) {
 		return nil, fmt.Errorf("another devopsctl has held %s.lock for over %s; let it finish and try again", path, lockWait)
 	}
 	if err != nil {
-		return nil, &WriteError{Dir: filepath.Dir(path), Err: err}
+		return nil, &FolderError{Dir: filepath.Dir(path), Err: err}
 	}
 	return release, nil
 }
@@ -107,7 +113,7 @@ func lock(path string) (release func(), err error) {
 func Update(path, what string, parse func([]byte) error, change func(found bool) ([]byte, error)) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return &WriteError{Dir: dir, Err: err}
+		return &FolderError{Dir: dir, Err: err}
 	}
 	release, err := lock(path)
 	if err != nil {
@@ -131,11 +137,11 @@ func Update(path, what string, parse func([]byte) error, change func(found bool)
 func WriteFile(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return &WriteError{Dir: dir, Err: err}
+		return &FolderError{Dir: dir, Err: err}
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
-		return &WriteError{Dir: dir, Err: err}
+		return &FolderError{Dir: dir, Err: err}
 	}
 	defer os.Remove(tmp.Name())
 	_, err = tmp.Write(data)
@@ -149,7 +155,7 @@ func WriteFile(path string, data []byte) error {
 		err = os.Rename(tmp.Name(), path)
 	}
 	if err != nil {
-		return &WriteError{Dir: dir, Err: fmt.Errorf("write %s: %w", filepath.Base(path), err)}
+		return &FolderError{Dir: dir, Err: fmt.Errorf("write %s: %w", filepath.Base(path), err)}
 	}
 	return nil
 }
@@ -164,11 +170,11 @@ func ReadFile(path, what string, parse func([]byte) error) (found bool, err erro
 
 func read(path, what string, parse func([]byte) error, locked bool) (bool, error) {
 	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return false, nil // no folder is no state yet; writing will say if it cannot be made
 	}
 	if err != nil {
-		return false, fmt.Errorf("read %s %s: %w", what, path, err)
+		return false, &FolderError{Dir: filepath.Dir(path), Read: true, Err: fmt.Errorf("read %s %s: %w", what, path, err)}
 	}
 	perr := parse(data)
 	if perr == nil {

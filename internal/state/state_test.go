@@ -192,15 +192,15 @@ func TestNewerVersionIsRefusedAndKept(t *testing.T) {
 	}
 }
 
-func TestUnwritableFolderIsAWriteError(t *testing.T) {
+func TestUnwritableFolderIsAFolderError(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	// A folder under a regular file cannot be created, even by root.
 	err := addWriter(filepath.Join(file, "state", "record.json"), "x")
-	var we *WriteError
+	var we *FolderError
 	if !errors.As(err, &we) || we.Dir != filepath.Join(file, "state") {
-		t.Fatalf("err = %v, want a *WriteError naming %s", err, filepath.Join(file, "state"))
+		t.Fatalf("err = %v, want a *FolderError naming %s", err, filepath.Join(file, "state"))
 	}
 }
