@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/devopsctl/devopsctl/internal/checks"
 	"github.com/devopsctl/devopsctl/internal/state"
@@ -20,11 +22,15 @@ import (
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("LABS_TEST_RECORD"); dir != "" {
 		s := &Store{Path: os.Getenv("LABS_TEST_STORE")}
-		if err := s.UpdateWorkspace("demo", dir, func(lp *LabProgress) { lp.Record(&Report{Lab: "demo", Dir: dir}) }); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
+		for {
+			if err := s.UpdateWorkspace("demo", dir, func(lp *LabProgress) { lp.Record(&Report{Lab: "demo", Dir: dir}) }); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			if os.Getenv("LABS_TEST_LOOP") == "" {
+				os.Exit(0)
+			}
 		}
-		os.Exit(0)
 	}
 	os.Exit(m.Run())
 }
@@ -210,5 +216,47 @@ func TestParallelWritersKeepEveryUpdate(t *testing.T) {
 	ws, _ := OpenWorkspace(dir)
 	if got := p.Workspaces[ws.Marker.ID]; got == nil || got.Runs != n {
 		t.Errorf("the record has %+v, want %d runs", got, n)
+	}
+}
+
+func TestKilledWritersNeverDamageProgress(t *testing.T) {
+	s := &Store{Path: filepath.Join(t.TempDir(), "progress.json")}
+	dir := oldWorkspace(t)
+	runs := func() int {
+		t.Helper()
+		p, err := s.Load()
+		if err != nil {
+			t.Fatalf("after a kill: %v", err)
+		}
+		if lp := p.For("demo", nil); lp != nil {
+			return lp.Runs
+		}
+		return 0
+	}
+	for range 10 {
+		before := runs()
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "LABS_TEST_RECORD="+dir, "LABS_TEST_STORE="+s.Path, "LABS_TEST_LOOP=1")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Kill it mid-stream, once it has written at least once more.
+		deadline := time.Now().Add(30 * time.Second)
+		for runs() <= before {
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				t.Fatal("the writer wrote nothing in 30s")
+			}
+			time.Sleep(time.Millisecond)
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+	}
+	ws, err := OpenWorkspace(dir)
+	if err != nil || ws.Marker.ID == "" {
+		t.Fatalf("the marker after the kills: %+v, %v", ws, err)
+	}
+	if left, _ := filepath.Glob(s.Path + ".corrupt-*"); len(left) > 0 {
+		t.Errorf("a killed write left a damaged file: %v", left)
 	}
 }

@@ -128,12 +128,23 @@ func Update(path, what string, parse func([]byte) error, change func(found bool)
 	if err != nil {
 		return err
 	}
+	removeStaleTemps(path)
 	return WriteFile(path, data)
 }
 
+// removeStaleTemps removes the temporary files of writes that were killed
+// before their rename. Every write of path happens under its lock, which the
+// caller holds, so no temporary file of path is in use now.
+func removeStaleTemps(path string) {
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".*"))
+	for _, f := range stale {
+		os.Remove(f)
+	}
+}
+
 // WriteFile replaces path with data atomically: write a temporary file beside it,
-// sync, then rename over the old one. Callers that change a shared file use
-// Update, which holds the lock around it.
+// sync, then rename over the old one. A file that devopsctl processes share is
+// changed with Update, which holds the lock around it.
 func WriteFile(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {

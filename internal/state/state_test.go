@@ -141,6 +141,13 @@ func TestKillDuringWritesNeverCorrupts(t *testing.T) {
 	if left, _ := filepath.Glob(path + ".corrupt-*"); len(left) > 0 {
 		t.Errorf("a killed write left a damaged file: %v", left)
 	}
+	// The next write clears what killed writes left half-done.
+	if err := addWriter(path, "after"); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".record.json.*")); len(left) > 0 {
+		t.Errorf("temporary files of killed writes are still there: %v", left)
+	}
 }
 
 func TestDamagedFilesGetTheirOwnBackups(t *testing.T) {

@@ -33,7 +33,8 @@ func NewCmdStart(f *cmdutil.Factory, runF func(*StartOptions) error) *cobra.Comm
 		Long: `Copy a lab's starter files into a folder (./<id> unless --dir says otherwise)
 and mark it as the lab's workspace, so that "devopsctl check" inside it knows
 which lab to check. A folder that already has files is left alone unless you
-pass --force.`,
+pass --force; then your files that differ from the starter ones are first
+moved to .devopsctl/backup-<time>/ in the folder.`,
 		Example: `  devopsctl lab start dockerfile
   devopsctl lab start env-vars --dir ~/workshop/env`,
 		Args: cobra.ExactArgs(1),
