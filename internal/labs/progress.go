@@ -246,8 +246,25 @@ func (p *Progress) For(lab string, ws *Workspace) *LabProgress {
 }
 
 // At returns the record of lab's workspace at dir in memory, creating it
-// there; what is changed on it is saved only through UpdateWorkspace.
+// there, and makes it the lab's current one in Labs: it is the workspace in
+// use. What is changed on it is saved only through UpdateWorkspace.
 func (p *Progress) At(lab, dir string) *LabProgress {
+	if p.Workspaces == nil {
+		p.Workspaces = map[string]*LabProgress{}
+	}
+	if p.Labs == nil {
+		p.Labs = map[string]*LabProgress{}
+	}
+	lp := p.find(lab, dir)
+	if lp == nil {
+		lp = &LabProgress{Lab: lab, Dir: dir, StartedAt: time.Now().UTC()}
+		p.Workspaces["unsaved:"+dir] = lp
+	}
+	p.Labs[lab] = lp
+	return lp
+}
+
+func (p *Progress) find(lab, dir string) *LabProgress {
 	for _, m := range []map[string]*LabProgress{p.Workspaces, p.Legacy} {
 		for _, lp := range m {
 			if lp.Lab == lab && lp.Dir == dir {
@@ -258,16 +275,7 @@ func (p *Progress) At(lab, dir string) *LabProgress {
 	if lp := p.Labs[lab]; lp != nil && (lp.Dir == "" || lp.Dir == dir) {
 		return lp
 	}
-	lp := &LabProgress{Lab: lab, Dir: dir, StartedAt: time.Now().UTC()}
-	if p.Workspaces == nil {
-		p.Workspaces = map[string]*LabProgress{}
-	}
-	if p.Labs == nil {
-		p.Labs = map[string]*LabProgress{}
-	}
-	p.Workspaces["unsaved:"+dir] = lp
-	p.Labs[lab] = lp
-	return lp
+	return nil
 }
 
 // Record stores the outcome of a check run of this workspace.

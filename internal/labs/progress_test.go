@@ -260,3 +260,24 @@ func TestKilledWritersNeverDamageProgress(t *testing.T) {
 		t.Errorf("a killed write left a damaged file: %v", left)
 	}
 }
+
+func TestAtIsTheWorkspaceInUse(t *testing.T) {
+	s := &Store{Path: filepath.Join(t.TempDir(), "progress.json")}
+	mine, other := scaffolded(t), scaffolded(t)
+	record(t, s, mine.Dir, true)
+	record(t, s, other.Dir, false)
+	p, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.At("demo", mine.Dir); got.Status() != "passed" || p.Labs["demo"] != got {
+		t.Errorf("At(mine) = %+v, and Labs does not point at it", got)
+	}
+	fresh := p.At("demo", "/new")
+	if fresh.Runs != 0 || fresh.Dir != "/new" || p.Labs["demo"] != fresh {
+		t.Errorf("At(new folder) = %+v", fresh)
+	}
+	if again := p.At("demo", "/new"); again != fresh {
+		t.Error("At made a second record for the same folder")
+	}
+}
