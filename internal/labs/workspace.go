@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/devopsctl/devopsctl/internal/checks"
 )
 
 // MarkerPath is the workspace marker, relative to the workspace root.
@@ -41,6 +43,10 @@ type Workspace struct {
 
 // ErrNotEmpty is returned when scaffolding into a folder that has files.
 var ErrNotEmpty = errors.New("folder is not empty")
+
+// ErrLinkOut is returned (wrapped) when a folder on the way to a file to be
+// written in a workspace is a symlink that leads out of it.
+var ErrLinkOut = errors.New("a folder on the way (such as .devopsctl) is a symlink that leads outside the workspace, and nothing is written through it; remove the link and try again")
 
 // ErrNoWorkspace is returned when no marker is found.
 var ErrNoWorkspace = errors.New("no lab workspace here")
@@ -99,7 +105,11 @@ func (w *Workspace) writeMarker() error {
 		return fmt.Errorf("open workspace %s: %w", w.Dir, err)
 	}
 	defer root.Close()
-	if err := writeAtomic(root, MarkerPath, append(data, '\n'), 0o644); err != nil {
+	err = writeAtomic(root, MarkerPath, append(data, '\n'), 0o644)
+	if checks.LeavesRoot(err) {
+		err = ErrLinkOut
+	}
+	if err != nil {
 		return fmt.Errorf("write workspace marker %s: %w", filepath.Join(w.Dir, MarkerPath), err)
 	}
 	return nil
@@ -234,6 +244,9 @@ func install(lab *Lab, root *os.Root, dir string) (string, error) {
 		}
 		return err
 	})
+	if checks.LeavesRoot(err) {
+		return "", fmt.Errorf("write the starter files of lab %s into %s: %w", lab.ID, dir, ErrLinkOut)
+	}
 	if err != nil {
 		return "", fmt.Errorf("write the starter files of lab %s into %s: %w", lab.ID, dir, err)
 	}

@@ -187,8 +187,8 @@ func TestLinkedDevopsctlFolderIsRefused(t *testing.T) {
 	outDir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "main.go"), []byte("mine"), 0o644)
 	os.Symlink(outDir, filepath.Join(dir, ".devopsctl"))
-	if _, err := Scaffold(lab, dir, true); err == nil {
-		t.Fatal("start --force wrote through a .devopsctl link out of the workspace")
+	if _, err := Scaffold(lab, dir, true); !errors.Is(err, ErrLinkOut) {
+		t.Fatalf("start --force over a .devopsctl link out of the workspace: %v, want ErrLinkOut", err)
 	}
 	if entries, _ := os.ReadDir(outDir); len(entries) != 0 {
 		t.Errorf("files were written outside the workspace: %v", entries)
