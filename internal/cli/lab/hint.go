@@ -13,19 +13,21 @@ import (
 type HintOptions struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
+	Resolve cmdutil.ResolveFunc
 	ID      string
 	All     bool
 }
 
 // NewCmdHint builds `lab hint`.
 func NewCmdHint(f *cmdutil.Factory, runF func(*HintOptions) error) *cobra.Command {
-	opts := &HintOptions{IO: f.IOStreams, Factory: f}
+	opts := &HintOptions{IO: f.IOStreams, Factory: f, Resolve: f.ResolveLab}
 	cmd := &cobra.Command{
 		Use:   "hint [<id>]",
 		Short: "Show the next hint for where you are stuck",
 		Long: `Show one hint at a time. The first hint fits the first problem of your last
 "devopsctl check"; each further call shows a more specific one.`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: cmdutil.CompleteLabIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.ID = args[0]
@@ -41,7 +43,7 @@ func NewCmdHint(f *cmdutil.Factory, runF func(*HintOptions) error) *cobra.Comman
 }
 
 func hintRun(opts *HintOptions) error {
-	lab, _, err := resolveLab(opts.Factory, opts.ID)
+	lab, _, err := opts.Resolve(opts.ID, "")
 	if err != nil {
 		return err
 	}

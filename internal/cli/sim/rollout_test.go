@@ -32,6 +32,7 @@ func exitCode(err error) int {
 func execute(t *testing.T, ios *iostreams.IOStreams, args string, runF func(context.Context, *RolloutOptions) error) error {
 	t.Helper()
 	cmd := NewCmdRollout(&cmdutil.Factory{IOStreams: ios}, runF)
+	cmd.SetFlagErrorFunc(cmdutil.FlagError)
 	cmd.SetArgs(strings.Fields(args))
 	cmd.SetOut(&bytes.Buffer{})
 	cmd.SetErr(&bytes.Buffer{})
@@ -57,18 +58,21 @@ func TestRolloutFlags(t *testing.T) {
 		{"--max-surge 0% --max-unavailable 0%", 2, "", "cannot both be 0"},
 		{"--max-surge lots", 2, "", `--max-surge: "lots" is neither a whole number nor a percentage`},
 		{"--max-unavailable 150%", 2, "", "more than 100%"},
-		{"--max-surge -1", 2, "", "cannot be negative"},
-		{"--strategy recreate", 2, "", `--strategy "recreate" is unknown`},
+		{"--max-surge -1", 2, "", "--max-surge is -1; use 0 to 1000, or 0% to 1000%"},
+		{"--strategy recreate", 2, "", `--strategy "recreate": use rolling, swarm, bluegreen, blue-green or canary`},
+		{"--strategy Canary", 0, rollout.KindCanary, ""},
+		{"--strategy canery", 2, "", "did you mean canary?"},
 		{"--strategy canary --max-surge 1", 2, "", "--max-surge applies to --strategy rolling, not canary"},
 		{"--parallelism 3", 2, "", "--parallelism applies to --strategy swarm, not rolling"},
-		{"--replicas 0", 2, "", "--replicas must be at least 1"},
-		{"--requests -5", 2, "", "--requests must be 0 or more"},
+		{"--replicas 0", 2, "", "--replicas is 0; use 1 to 1000"},
+		{"--requests -5", 2, "", "--requests is -5; use 0 to 1000000"},
 		{"--bad-version 1.5", 2, "", "--bad-version \"1.5\""},
 		{"--bad-version many", 2, "", "from 0 to 1"},
 		{"--steps 10:30,200:5 -s canary", 2, "", "step 2 \"200:5\""},
-		{"--min-success 120", 2, "", "--min-success is a percentage"},
-		{"--output yaml", 2, "", "--output \"yaml\" is not supported"},
-		{"--speed 0", 2, "", "--speed must be above 0"},
+		{"--min-success 120", 2, "", "--min-success is 120; use a percentage from 0 to 100"},
+		{"--output yaml", 2, "", `--output "yaml": use text or json`},
+		{"--output JSON", 0, rollout.KindRolling, ""},
+		{"--speed 0", 2, "", "--speed is 0; use 0.1 to 1000"},
 		{"--from compose.yaml", 2, "", "--from needs the service"},
 		{"web", 2, "", "only makes sense with --from"},
 		{"--from compose.yaml web --strategy canary", 2, "", "--from reads a Swarm update_config"},
