@@ -20,10 +20,10 @@ type StartOptions struct {
 	// Workspace finds the workspace the command runs in, for a start without <id>.
 	Workspace cmdutil.WorkspaceFunc
 	Ctx       context.Context
-	ID      string
-	Dir     string
-	Force   bool
-	NoTUI   bool
+	ID        string
+	Dir       string
+	Force     bool
+	NoTUI     bool
 }
 
 // NewCmdStart builds `lab start`.

@@ -276,8 +276,8 @@ func (o *RolloutOptions) validateSim() error {
 // docs/simulator.md lists them.
 var limits = struct {
 	Replicas, RPS, Seconds, Fence, Steps int
-	MinSpeed, MaxSpeed                    float64
-	FileBytes                             int64
+	MinSpeed, MaxSpeed                   float64
+	FileBytes                            int64
 }{
 	Replicas: 1000, RPS: 1_000_000, Seconds: 3600, Fence: 1000, Steps: 20,
 	MinSpeed: 0.1, MaxSpeed: 1000,
