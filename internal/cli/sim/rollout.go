@@ -281,7 +281,29 @@ var limits = struct {
 }{
 	Replicas: 1000, RPS: 1_000_000, Seconds: 3600, Fence: 1000, Steps: 20,
 	MinSpeed: 0.1, MaxSpeed: 1000,
-	FileBytes: 1 << 20,
+	FileBytes: rollout.MaxComposeBytes,
+}
+
+// fileInRange holds what --from read to the ranges of the flags it stands for.
+func fileInRange(file string, sc rollout.Scenario) error {
+	if sc.Replicas < 1 || sc.Replicas > limits.Replicas {
+		return cmdutil.UsageErrorf("%s: deploy.replicas of %s is %d; the simulator takes 1 to %d", file, sc.Name, sc.Replicas, limits.Replicas)
+	}
+	for _, u := range []struct {
+		key string
+		cfg *rollout.UpdateConfig
+	}{{"update_config", &sc.Strategy.Swarm.Update}, {"rollback_config", sc.Strategy.Swarm.Rollback}} {
+		switch {
+		case u.cfg == nil:
+		case u.cfg.Parallelism != nil && *u.cfg.Parallelism > limits.Replicas:
+			return cmdutil.UsageErrorf("%s: deploy.%s.parallelism of %s is %d; the simulator takes 0 to %d", file, u.key, sc.Name, *u.cfg.Parallelism, limits.Replicas)
+		case u.cfg.DelayS > limits.Seconds:
+			return cmdutil.UsageErrorf("%s: deploy.%s.delay of %s is %ds; the simulator takes up to %ds", file, u.key, sc.Name, u.cfg.DelayS, limits.Seconds)
+		case u.cfg.MonitorS != nil && *u.cfg.MonitorS > limits.Seconds:
+			return cmdutil.UsageErrorf("%s: deploy.%s.monitor of %s is %ds; the simulator takes up to %ds", file, u.key, sc.Name, *u.cfg.MonitorS, limits.Seconds)
+		}
+	}
+	return nil
 }
 
 // inRange is false for NaN and the infinities, whatever the bounds.
@@ -378,6 +400,9 @@ func (o *RolloutOptions) scenarios(ctx context.Context) ([]rollout.Scenario, err
 		if err != nil {
 			return nil, cmdutil.UsageError(err)
 		}
+		if err := fileInRange(o.From, sc); err != nil {
+			return nil, err
+		}
 		if !o.set["replicas"] {
 			base.Replicas = sc.Replicas
 		}
@@ -435,13 +460,9 @@ func rolloutRun(ctx context.Context, opts *RolloutOptions) error {
 	if err != nil {
 		return err
 	}
-	runs := make([]*rollout.Result, 0, len(scs))
-	for _, sc := range scs {
-		r, err := rollout.Simulate(sc)
-		if err != nil {
-			return cmdutil.UsageError(err)
-		}
-		runs = append(runs, r)
+	runs, err := simulate(ctx, scs)
+	if err != nil {
+		return err
 	}
 	switch {
 	case opts.Output == "json":
@@ -450,6 +471,34 @@ func rolloutRun(ctx context.Context, opts *RolloutOptions) error {
 		return animate(ctx, opts, scs, runs)
 	}
 	return writePlain(opts, scs, runs)
+}
+
+// simulate runs the scenarios away from the caller, so that Ctrl-C ends the
+// command at once even while a long simulation is still computing.
+func simulate(ctx context.Context, scs []rollout.Scenario) ([]*rollout.Result, error) {
+	type outcome struct {
+		runs []*rollout.Result
+		err  error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		runs := make([]*rollout.Result, 0, len(scs))
+		for _, sc := range scs {
+			r, err := rollout.Simulate(sc)
+			if err != nil {
+				done <- outcome{err: cmdutil.UsageError(err)}
+				return
+			}
+			runs = append(runs, r)
+		}
+		done <- outcome{runs: runs}
+	}()
+	select {
+	case o := <-done:
+		return o.runs, o.err
+	case <-ctx.Done():
+		return nil, cmdutil.ErrInterrupted
+	}
 }
 
 func writeJSON(opts *RolloutOptions, runs []*rollout.Result) error {
