@@ -145,4 +145,3 @@ func join(path, key string) string {
 	}
 	return path + "." + key
 }
-
