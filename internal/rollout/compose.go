@@ -173,7 +173,7 @@ func composeTypo(path string, data []byte, loadErr error) error {
 		return nil
 	}
 	u := unknown[i]
-	problem := fmt.Sprintf("%s has no key %q", u.Path, u.Key)
+	problem := fmt.Sprintf("%s: additional property %s is not allowed", u.Path, u.Key)
 	if u.Suggestion != "" {
 		problem += fmt.Sprintf(" (did you mean %s?)", u.Suggestion)
 	}

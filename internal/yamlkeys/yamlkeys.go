@@ -25,7 +25,7 @@ type Unknown struct {
 // decoded into, and returns the keys that type has no field for, in document
 // order. It follows yaml tags (a field without one goes by its lowercased
 // name), inline structs, pointers, slices and maps. A type that decodes
-// itself (yaml.Unmarshaler) is not looked into. An inline map accepts only
+// itself (yaml.Unmarshaler), and a yaml.Node, are not looked into. An inline map accepts only
 // extension keys starting with "x-", as compose files do.
 func Find(node *yaml.Node, v any) []Unknown {
 	var out []Unknown
@@ -33,7 +33,10 @@ func Find(node *yaml.Node, v any) []Unknown {
 	return out
 }
 
-var unmarshaler = reflect.TypeFor[yaml.Unmarshaler]()
+var (
+	unmarshaler = reflect.TypeFor[yaml.Unmarshaler]()
+	anyNode     = reflect.TypeFor[yaml.Node]()
+)
 
 func walk(n *yaml.Node, t reflect.Type, path string, out *[]Unknown) {
 	if n == nil || t == nil {
@@ -51,7 +54,7 @@ func walk(n *yaml.Node, t reflect.Type, path string, out *[]Unknown) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t.Implements(unmarshaler) || reflect.PointerTo(t).Implements(unmarshaler) {
+	if t == anyNode || t.Implements(unmarshaler) || reflect.PointerTo(t).Implements(unmarshaler) {
 		return
 	}
 	switch t.Kind() {

@@ -146,7 +146,7 @@ func TestRolloutFromFileLimits(t *testing.T) {
 		{"too many replicas", write("replicas.yaml", deploy("      replicas: 1000000\n")), "deploy.replicas of web is 1000000; the simulator takes 1 to 1000"},
 		{"parallelism too high", write("par.yaml", deploy("      update_config:\n        parallelism: 100000\n")), "deploy.update_config.parallelism of web is 100000"},
 		{"delay too long", write("delay.yaml", deploy("      update_config:\n        delay: 100h\n")), "deploy.update_config.delay of web is 360000s"},
-		{"a typo", write("typo.yaml", deploy("      update_config:\n        paralelism: 2\n")), "typo.yaml:6:9: services.web.deploy.update_config has no key \"paralelism\" (did you mean parallelism?)"},
+		{"a typo", write("typo.yaml", deploy("      update_config:\n        paralelism: 2\n")), "typo.yaml:6:9: services.web.deploy.update_config: additional property paralelism is not allowed (did you mean parallelism?)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
