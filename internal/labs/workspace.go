@@ -80,7 +80,7 @@ func CopyTree(fsys fs.FS, root, dst string) error {
 		if err != nil {
 			return err
 		}
-		target := filepath.Join(dst, rel)
+		target := filepath.Join(dst, WorkspaceName(rel))
 		if d.IsDir() {
 			return os.MkdirAll(target, 0o755)
 		}
@@ -162,6 +162,7 @@ func Reset(lab *Lab, dir string) (string, error) {
 			return err
 		}
 		rel, _ := filepath.Rel("starter", filepath.FromSlash(p))
+		rel = WorkspaceName(rel)
 		mine, err := os.ReadFile(filepath.Join(dir, rel))
 		if err != nil {
 			return nil // nothing of the learner's to lose

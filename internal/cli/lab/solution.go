@@ -6,6 +6,7 @@ import (
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/iostreams"
+	"github.com/devopsctl/devopsctl/internal/labs"
 	"github.com/spf13/cobra"
 )
 
@@ -66,7 +67,7 @@ func solutionRun(opts *SolutionOptions) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "\n── %s ──\n%s", p[len("solution/"):], data)
+		fmt.Fprintf(out, "\n── %s ──\n%s", labs.WorkspaceName(p[len("solution/"):]), data)
 		if len(data) > 0 && data[len(data)-1] != '\n' {
 			fmt.Fprintln(out)
 		}
