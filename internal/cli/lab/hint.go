@@ -11,16 +11,17 @@ import (
 
 // HintOptions are the inputs of `lab hint`.
 type HintOptions struct {
-	IO      *iostreams.IOStreams
-	Factory *cmdutil.Factory
-	Resolve cmdutil.ResolveFunc
-	ID      string
-	All     bool
+	IO *iostreams.IOStreams
+	// Progress opens the progress store.
+	Progress func() (*labs.Store, *labs.Progress, error)
+	Resolve  cmdutil.ResolveFunc
+	ID       string
+	All      bool
 }
 
 // NewCmdHint builds `lab hint`.
 func NewCmdHint(f *cmdutil.Factory, runF func(*HintOptions) error) *cobra.Command {
-	opts := &HintOptions{IO: f.IOStreams, Factory: f, Resolve: f.ResolveLab}
+	opts := &HintOptions{IO: f.IOStreams, Progress: f.Progress, Resolve: f.ResolveLab}
 	cmd := &cobra.Command{
 		Use:   "hint [<id>]",
 		Short: "Show the next hint for where you are stuck",
@@ -47,7 +48,7 @@ func hintRun(opts *HintOptions) error {
 	if err != nil {
 		return err
 	}
-	store, prog, err := opts.Factory.Progress()
+	store, prog, err := opts.Progress()
 	if err != nil {
 		return err
 	}

@@ -69,11 +69,11 @@ func TestListRunJSON(t *testing.T) {
 func TestSolutionHeldBackUntilPassed(t *testing.T) {
 	f := testFactory(t)
 	t.Chdir(t.TempDir())
-	err := solutionRun(&SolutionOptions{IO: f.IOStreams, Factory: f, Resolve: f.ResolveLab, ID: "dockerfile"})
+	err := solutionRun(&SolutionOptions{IO: f.IOStreams, Progress: f.Progress, Resolve: f.ResolveLab, ID: "dockerfile"})
 	if err == nil || !strings.Contains(err.Error(), "once you pass") {
 		t.Fatalf("err = %v, want the solution held back", err)
 	}
-	if err := solutionRun(&SolutionOptions{IO: f.IOStreams, Factory: f, Resolve: f.ResolveLab, ID: "dockerfile", Force: true}); err != nil {
+	if err := solutionRun(&SolutionOptions{IO: f.IOStreams, Progress: f.Progress, Resolve: f.ResolveLab, ID: "dockerfile", Force: true}); err != nil {
 		t.Fatal(err)
 	}
 }

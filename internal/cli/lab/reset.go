@@ -14,17 +14,18 @@ import (
 
 // ResetOptions are the inputs of `lab reset`.
 type ResetOptions struct {
-	IO      *iostreams.IOStreams
-	Factory *cmdutil.Factory
-	Resolve cmdutil.ResolveFunc
-	ID      string
-	Dir     string
-	Yes     bool
+	IO *iostreams.IOStreams
+	// Progress opens the progress store.
+	Progress func() (*labs.Store, *labs.Progress, error)
+	Resolve  cmdutil.ResolveFunc
+	ID       string
+	Dir      string
+	Yes      bool
 }
 
 // NewCmdReset builds `lab reset`.
 func NewCmdReset(f *cmdutil.Factory, runF func(*ResetOptions) error) *cobra.Command {
-	opts := &ResetOptions{IO: f.IOStreams, Factory: f, Resolve: f.ResolveLab}
+	opts := &ResetOptions{IO: f.IOStreams, Progress: f.Progress, Resolve: f.ResolveLab}
 	cmd := &cobra.Command{
 		Use:   "reset [<id>]",
 		Short: "Put the starter files back and start the lab over",
@@ -55,7 +56,7 @@ func resetRun(opts *ResetOptions) error {
 	if err != nil {
 		return err
 	}
-	store, prog, err := opts.Factory.Progress()
+	store, prog, err := opts.Progress()
 	if err != nil {
 		return err
 	}

@@ -12,16 +12,17 @@ import (
 
 // SolutionOptions are the inputs of `lab solution`.
 type SolutionOptions struct {
-	IO      *iostreams.IOStreams
-	Factory *cmdutil.Factory
-	Resolve cmdutil.ResolveFunc
-	ID      string
-	Force   bool
+	IO *iostreams.IOStreams
+	// Progress opens the progress store.
+	Progress func() (*labs.Store, *labs.Progress, error)
+	Resolve  cmdutil.ResolveFunc
+	ID       string
+	Force    bool
 }
 
 // NewCmdSolution builds `lab solution`.
 func NewCmdSolution(f *cmdutil.Factory, runF func(*SolutionOptions) error) *cobra.Command {
-	opts := &SolutionOptions{IO: f.IOStreams, Factory: f, Resolve: f.ResolveLab}
+	opts := &SolutionOptions{IO: f.IOStreams, Progress: f.Progress, Resolve: f.ResolveLab}
 	cmd := &cobra.Command{
 		Use:   "solution [<id>]",
 		Short: "Show a model solution, once you have passed the lab",
@@ -50,7 +51,7 @@ func solutionRun(opts *SolutionOptions) error {
 	if err != nil {
 		return err
 	}
-	_, prog, err := opts.Factory.Progress()
+	_, prog, err := opts.Progress()
 	if err != nil {
 		return err
 	}

@@ -13,8 +13,10 @@ import (
 
 // StatusOptions are the inputs of `lab status`.
 type StatusOptions struct {
-	IO      *iostreams.IOStreams
-	Factory *cmdutil.Factory
+	IO *iostreams.IOStreams
+	// Progress opens the progress store; Catalog loads every lab.
+	Progress func() (*labs.Store, *labs.Progress, error)
+	Catalog  func() (*labs.Catalog, error)
 	// Workspace and Resolve find the workspace and lab the status is about.
 	Workspace cmdutil.WorkspaceFunc
 	Resolve   cmdutil.ResolveFunc
@@ -23,7 +25,7 @@ type StatusOptions struct {
 
 // NewCmdStatus builds `lab status`.
 func NewCmdStatus(f *cmdutil.Factory, runF func(*StatusOptions) error) *cobra.Command {
-	opts := &StatusOptions{IO: f.IOStreams, Factory: f, Workspace: f.Workspace, Resolve: f.ResolveLab}
+	opts := &StatusOptions{IO: f.IOStreams, Progress: f.Progress, Catalog: f.Catalog, Workspace: f.Workspace, Resolve: f.ResolveLab}
 	cmd := &cobra.Command{
 		Use:   "status [<id>]",
 		Short: "Show where you are: in this workspace's lab, or across all labs",
@@ -47,7 +49,7 @@ lost.`,
 }
 
 func statusRun(opts *StatusOptions) error {
-	_, prog, err := opts.Factory.Progress()
+	_, prog, err := opts.Progress()
 	if err != nil {
 		return err
 	}
@@ -96,7 +98,7 @@ func statusRun(opts *StatusOptions) error {
 }
 
 func overallStatus(opts *StatusOptions, prog *labs.Progress) error {
-	cat, err := opts.Factory.Catalog()
+	cat, err := opts.Catalog()
 	if err != nil {
 		return err
 	}
