@@ -59,13 +59,20 @@ func orList(options []string) string {
 // CompleteLabIDs completes a command's first argument with the ids of the
 // labs it can load, instructor packs included.
 func CompleteLabIDs(f *Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	return func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 		if len(args) > 0 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		// Completion runs without the root's pre-run, so the packs named by the
-		// environment are read here.
-		cat, err := labs.LoadCatalog(append(labs.PackPaths(os.Getenv(labs.EnvLabPaths)), f.LabPaths...)...)
+		// The root's pre-run may not have read --labs and DEVOPSCTL_LABS into
+		// LabPaths when a shell asks for completions, so they are read here too.
+		var packs []string
+		given, _ := cmd.Flags().GetStringArray("labs")
+		for _, p := range slices.Concat(f.LabPaths, labs.PackPaths(os.Getenv(labs.EnvLabPaths)), given) {
+			if !slices.Contains(packs, p) {
+				packs = append(packs, p)
+			}
+		}
+		cat, err := labs.LoadCatalog(packs...)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
 		}
