@@ -71,9 +71,7 @@ Labs work offline: nothing is downloaded while you learn.`,
 	}
 	root.PersistentFlags().BoolVar(&noColor, "no-color", false, "Print without colours (NO_COLOR is honoured too)")
 	root.PersistentFlags().StringArrayVar(&labPaths, "labs", nil, "Also load labs from this instructor pack `folder` (repeatable; DEVOPSCTL_LABS works too)")
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return cmdutil.UsageError(fmt.Errorf("%w\nSee '%s --help'.", err, cmd.CommandPath()))
-	})
+	root.SetFlagErrorFunc(cmdutil.FlagError)
 	root.AddCommand(lab.NewCmdLab(f))
 	root.AddCommand(check.NewCmdCheck(f, nil))
 	root.AddCommand(sim.NewCmdSim(f))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/devopsctl/devopsctl/internal/docker"
+	"github.com/devopsctl/devopsctl/internal/yamlkeys"
 	"gopkg.in/yaml.v3"
 )
 
@@ -134,6 +135,9 @@ func Decode(params *yaml.Node, v any) error {
 	dec := yaml.NewDecoder(bytesReader(out))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil && err != io.EOF {
+		if typo := yamlkeys.Find(params, v); len(typo) > 0 {
+			return typoError(typo[0], "with")
+		}
 		// The decoder names our Go types ("in type checks.containerHTTP"),
 		// which mean nothing to a lab author.
 		msg := goTypeName.ReplaceAllString(err.Error(), "")
@@ -143,3 +147,27 @@ func Decode(params *yaml.Node, v any) error {
 }
 
 var goTypeName = regexp.MustCompile(` in type [\w.*]+`)
+
+// typoError says which key is not known, on its own line, and the key that
+// was probably meant. The decoder's message has neither the key's line (it
+// decodes a copy of the block) nor a suggestion.
+func typoError(u yamlkeys.Unknown, top string) error {
+	where := top
+	if u.Path != "" {
+		where += "." + u.Path
+	}
+	msg := fmt.Sprintf("field %s not found in %s", u.Key, where)
+	if u.Suggestion != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", u.Suggestion)
+	}
+	return &LineError{Line: u.Line, Msg: msg}
+}
+
+// LineError is a problem in a check's parameters at a line of lab.yaml; the
+// position travels as a field so the loader can report it as file:line.
+type LineError struct {
+	Line int
+	Msg  string
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }

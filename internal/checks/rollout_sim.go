@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/devopsctl/devopsctl/internal/rollout"
+	"github.com/devopsctl/devopsctl/internal/yamlkeys"
 	"gopkg.in/yaml.v3"
 )
 
@@ -364,6 +365,12 @@ func parseRolloutSpec(data []byte) (*rolloutSpec, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, errors.New("1: the file is empty; start with a line like `strategy: rolling`")
 		}
+		var doc yaml.Node
+		if yaml.Unmarshal(data, &doc) == nil {
+			if typo := yamlkeys.Find(&doc, &s); len(typo) > 0 {
+				return nil, specTypo(typo[0])
+			}
+		}
 		return nil, yamlProblem(err)
 	}
 	kind, ok := specStrategies[strings.ToLower(strings.TrimSpace(s.Strategy))]
@@ -419,6 +426,18 @@ func yamlProblem(err error) error {
 		return fmt.Errorf("%s: %s", msg[m[2]:m[3]], msg[m[1]:])
 	}
 	return fmt.Errorf("1: %s", msg)
+}
+
+// specTypo is an unknown key of a spec, "line: problem" like yamlProblem.
+func specTypo(u yamlkeys.Unknown) error {
+	msg := fmt.Sprintf("%d: field %s not found", u.Line, u.Key)
+	if u.Path != "" {
+		msg += " in " + u.Path
+	}
+	if u.Suggestion != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", u.Suggestion)
+	}
+	return errors.New(msg)
 }
 
 // lineOf is the line where a top-level key starts, 1 when it is absent.

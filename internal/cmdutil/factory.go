@@ -22,12 +22,18 @@ type Factory struct {
 	// LabPaths are instructor pack folders given by --labs or DEVOPSCTL_LABS.
 	LabPaths []string
 	Version  string
+	// Workspace finds the lab workspace in a folder or its parents.
+	Workspace WorkspaceFunc
+	// ResolveLab finds the lab a command is about: the id given, or the lab of
+	// the workspace found.
+	ResolveLab ResolveFunc
 }
 
 // NewFactory returns a Factory over the process's streams and the Docker engine
 // named by the environment.
 func NewFactory(version string) *Factory {
-	f := &Factory{IOStreams: iostreams.System(), Version: version}
+	f := &Factory{IOStreams: iostreams.System(), Version: version, Workspace: findWorkspace}
+	f.ResolveLab = f.resolveLab
 	var (
 		once sync.Once
 		eng  docker.Engine

@@ -12,6 +12,7 @@ import (
 
 	"github.com/devopsctl/devopsctl/internal/checks"
 	labcontent "github.com/devopsctl/devopsctl/labs"
+	"github.com/moby/buildkit/util/suggest"
 )
 
 // Lab is a loaded lab: its spec and the folder holding its files.
@@ -175,6 +176,9 @@ func (c *Catalog) Get(id string) (*Lab, error) {
 	ids := make([]string, 0, len(c.labs))
 	for _, l := range c.labs {
 		ids = append(ids, l.ID)
+	}
+	if m, ok := suggest.Search(id, ids, false); ok {
+		return nil, fmt.Errorf("%w %q (did you mean %s?): known labs are %s (see devopsctl lab list)", ErrUnknownLab, id, m, strings.Join(ids, ", "))
 	}
 	return nil, fmt.Errorf("%w %q: known labs are %s (see devopsctl lab list)", ErrUnknownLab, id, strings.Join(ids, ", "))
 }

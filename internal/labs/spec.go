@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/devopsctl/devopsctl/internal/checks"
+	"github.com/devopsctl/devopsctl/internal/yamlkeys"
 	"gopkg.in/yaml.v3"
 )
 
@@ -103,6 +104,9 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		return nil, yamlError(file, err)
 	}
 	if err := decodeStrict(&root, &s); err != nil {
+		if typo := yamlkeys.Find(&root, &s); len(typo) > 0 {
+			return nil, typoError(file, typo[0])
+		}
 		return nil, yamlError(file, err)
 	}
 	s.File = file
@@ -125,7 +129,22 @@ func decodeStrict(n *yaml.Node, v any) error {
 	return dec.Decode(v)
 }
 
-// bindChecks records each check's line in the file, for messages.
+// typoError is an unknown key of lab.yaml, at its line, with the key that was
+// probably meant.
+func typoError(file string, u yamlkeys.Unknown) error {
+	msg := fmt.Sprintf("field %s not found", u.Key)
+	if u.Path != "" {
+		msg += " in " + u.Path
+	}
+	if u.Suggestion != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", u.Suggestion)
+	}
+	return &SpecError{File: file, Line: u.Line, Msg: msg}
+}
+
+// bindChecks records each check's line in the file, for messages, and gives
+// each check its with: block as it stands in the file, so that the lines a
+// kind reports are the file's (the strict decode works on a copy).
 func (s *Spec) bindChecks(root yaml.Node) error {
 	doc := &root
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
@@ -136,8 +155,14 @@ func (s *Spec) bindChecks(root yaml.Node) error {
 			continue
 		}
 		for j, item := range doc.Content[i+1].Content {
-			if j < len(s.Checks) {
-				s.Checks[j].Line = item.Line
+			if j >= len(s.Checks) {
+				break
+			}
+			s.Checks[j].Line = item.Line
+			for k := 0; k+1 < len(item.Content); k += 2 {
+				if item.Content[k].Value == "with" {
+					s.Checks[j].With = *item.Content[k+1]
+				}
 			}
 		}
 	}
@@ -203,6 +228,10 @@ func (s *Spec) validate() error {
 			with = nil
 		}
 		chk, err := kind.New(with)
+		var at *checks.LineError
+		if errors.As(err, &at) {
+			return bad(at.Line, "check %s (%s): %s", c.ID, c.Kind, at.Msg)
+		}
 		if err != nil {
 			line := c.Line
 			if with != nil {

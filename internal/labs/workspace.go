@@ -10,7 +10,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"syscall"
 	"time"
@@ -159,21 +158,21 @@ func CopyTree(fsys fs.FS, src, dst string) error {
 		return err
 	}
 	defer root.Close()
-	return walkFiles(fsys, src, func(rel string, d fs.DirEntry) error {
+	return walkFiles(fsys, src, func(p, rel string, d fs.DirEntry) error {
 		if d.IsDir() {
 			return root.MkdirAll(rel, 0o755)
 		}
-		data, err := fs.ReadFile(fsys, path.Join(src, filepath.ToSlash(rel)))
+		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return err
 		}
-		return root.WriteFile(rel, data, fileMode(fsys, path.Join(src, filepath.ToSlash(rel))))
+		return root.WriteFile(rel, data, fileMode(fsys, p))
 	})
 }
 
-// walkFiles calls fn for every entry under src in fsys, with its path relative
-// to src.
-func walkFiles(fsys fs.FS, src string, fn func(rel string, d fs.DirEntry) error) error {
+// walkFiles calls fn for every entry under src in fsys, with its path in fsys
+// and the path it takes in a workspace (relative to src, see WorkspaceName).
+func walkFiles(fsys fs.FS, src string, fn func(p, rel string, d fs.DirEntry) error) error {
 	return fs.WalkDir(fsys, src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -182,7 +181,7 @@ func walkFiles(fsys fs.FS, src string, fn func(rel string, d fs.DirEntry) error)
 		if err != nil || rel == "." {
 			return err
 		}
-		return fn(rel, d)
+		return fn(p, WorkspaceName(rel), d)
 	})
 }
 
@@ -202,7 +201,7 @@ func fileMode(fsys fs.FS, p string) fs.FileMode {
 // backup folder ("" when nothing needed saving).
 func install(lab *Lab, root *os.Root, dir string) (string, error) {
 	b := &backup{root: root}
-	err := walkFiles(lab.FS, "starter", func(rel string, d fs.DirEntry) error {
+	err := walkFiles(lab.FS, "starter", func(p, rel string, d fs.DirEntry) error {
 		info, err := root.Lstat(rel)
 		exists := err == nil
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -219,7 +218,7 @@ func install(lab *Lab, root *os.Root, dir string) (string, error) {
 			}
 			return root.Mkdir(rel, 0o755)
 		}
-		want, err := fs.ReadFile(lab.FS, path.Join("starter", filepath.ToSlash(rel)))
+		want, err := fs.ReadFile(lab.FS, p)
 		if err != nil {
 			return err
 		}
@@ -234,7 +233,7 @@ func install(lab *Lab, root *os.Root, dir string) (string, error) {
 			}
 		}
 		// O_EXCL: the name is free now, and a link put there meanwhile is refused.
-		f, err := root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode(lab.FS, path.Join("starter", filepath.ToSlash(rel))))
+		f, err := root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode(lab.FS, p))
 		if err != nil {
 			return err
 		}

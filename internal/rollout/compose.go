@@ -2,8 +2,11 @@ package rollout
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -11,8 +14,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/devopsctl/devopsctl/internal/yamlkeys"
+	"gopkg.in/yaml.v3"
 )
 
 // FromCompose builds a Swarm rolling-update scenario from one service of a
@@ -26,16 +31,19 @@ func FromCompose(ctx context.Context, path, service string) (Scenario, error) {
 	if err != nil {
 		return Scenario{}, fmt.Errorf("%s: %w", path, err)
 	}
-	opts, err := cli.NewProjectOptions([]string{abs},
-		cli.WithWorkingDirectory(filepath.Dir(abs)),
-		cli.WithName("rollout"),
-		cli.WithOsEnv,
-	)
+	data, err := readCapped(abs)
 	if err != nil {
 		return Scenario{}, fmt.Errorf("%s: %w", path, err)
 	}
-	project, err := opts.LoadProject(ctx)
+	project, err := loader.LoadWithContext(ctx, types.ConfigDetails{
+		WorkingDir:  filepath.Dir(abs),
+		ConfigFiles: []types.ConfigFile{{Filename: abs, Content: data}},
+		Environment: types.NewMapping(os.Environ()),
+	}, func(o *loader.Options) { o.SetProjectName("rollout", true) })
 	if err != nil {
+		if typo := composeTypo(path, data, err); typo != nil {
+			return Scenario{}, typo
+		}
 		return Scenario{}, composeError(path, err)
 	}
 	svc, ok := project.Services[service]
@@ -118,6 +126,58 @@ func decimal32(f float32) float64 {
 // short but non-zero delay never vanishes.
 func seconds(d types.Duration) int {
 	return int((time.Duration(d) + time.Second - 1) / time.Second)
+}
+
+// MaxComposeBytes caps what is read of a compose file: far more than any real
+// one, little enough that a wrong path (a device, a log) cannot fill memory.
+const MaxComposeBytes = 1 << 20
+
+// readCapped reads a regular file of at most MaxComposeBytes.
+func readCapped(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, errors.New("not a regular file; give the path of a compose file")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxComposeBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxComposeBytes {
+		return nil, fmt.Errorf("larger than %d KiB; a compose file is far smaller, is this the right file?", MaxComposeBytes>>10)
+	}
+	return data, nil
+}
+
+// composeTypo finds the key the loader refused a file for, when it refused an
+// unknown key: its line, and the key that was probably meant. The loader's
+// own message names neither. Only a key the loader's message quotes counts,
+// so a key the compose types lack but the schema allows is never blamed.
+func composeTypo(path string, data []byte, loadErr error) error {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil {
+		return nil
+	}
+	unknown := yamlkeys.Find(&doc, types.Project{})
+	i := slices.IndexFunc(unknown, func(u yamlkeys.Unknown) bool {
+		return strings.Contains(loadErr.Error(), "'"+u.Key+"'")
+	})
+	if i < 0 {
+		return nil
+	}
+	u := unknown[i]
+	problem := fmt.Sprintf("%s: additional property %s is not allowed", u.Path, u.Key)
+	if u.Suggestion != "" {
+		problem += fmt.Sprintf(" (did you mean %s?)", u.Suggestion)
+	}
+	return &ComposeError{File: path, Pos: fmt.Sprintf("%d:%d", u.Line, u.Column), Problem: problem}
 }
 
 // yamlPos finds the positions the YAML parser puts in its messages.

@@ -2,6 +2,7 @@
 package check
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,8 @@ import (
 type Options struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
+	// Resolve finds the lab and the workspace the check is about.
+	Resolve cmdutil.ResolveFunc
 	ID      string
 	Dir     string
 	Output  string
@@ -28,7 +31,7 @@ type Options struct {
 
 // NewCmdCheck builds `check`.
 func NewCmdCheck(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts := &Options{IO: f.IOStreams, Factory: f, Resolve: f.ResolveLab}
 	cmd := &cobra.Command{
 		Use:   "check [<id>]",
 		Short: "Check your work: build, run and probe it for real",
@@ -44,13 +47,11 @@ workspace), 3 no Docker engine (the other checks still run), 130 interrupted.`,
 		Example: `  devopsctl check
   devopsctl check dockerfile --dir ./dockerfile
   devopsctl check --output json`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: cmdutil.CompleteLabIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.ID = args[0]
-			}
-			if opts.Output != "text" && opts.Output != "json" {
-				return cmdutil.UsageErrorf("--output must be text or json, not %q", opts.Output)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -59,7 +60,7 @@ workspace), 3 no Docker engine (the other checks still run), 130 interrupted.`,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Dir, "dir", "d", "", "The workspace to check (default: the current folder or a parent)")
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "text", "Output format: text or json")
+	cmdutil.StringEnumFlag(cmd, &opts.Output, "output", "o", "text", []string{"text", "json"}, "Output format")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Do not stream build output")
 	return cmd
 }
@@ -122,44 +123,24 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 }
 
-// resolve finds the lab and its workspace folder.
+// resolve finds the lab and its workspace folder. With an id and --dir, the
+// folder need not be a workspace yet; it must not be another lab's.
 func resolve(opts *Options) (*labs.Lab, string, error) {
-	start := opts.Dir
-	if start == "" {
-		start = "."
-	}
-	ws, werr := labs.FindWorkspace(start)
-	if werr != nil && !errors.Is(werr, labs.ErrNoWorkspace) {
-		return nil, "", cmdutil.UsageError(werr)
-	}
-	id := opts.ID
-	if id == "" {
-		if werr != nil {
-			return nil, "", cmdutil.UsageError(werr)
-		}
-		id = ws.Marker.Lab
-		opts.Factory.RememberPack(ws)
-	}
-	cat, err := opts.Factory.Catalog()
+	lab, ws, err := opts.Resolve(opts.ID, opts.Dir)
 	if err != nil {
 		return nil, "", err
 	}
-	lab, err := cat.Get(id)
-	if err != nil {
-		return nil, "", cmdutil.UsageError(err)
-	}
-	dir := start
-	if ws != nil && opts.Dir == "" {
+	dir := mustAbs(cmp.Or(opts.Dir, "."))
+	if ws != nil {
 		dir = ws.Dir
 	}
-	if ws != nil && ws.Marker.Lab != lab.ID && opts.ID != "" && ws.Dir == mustAbs(dir) {
-		return nil, "", cmdutil.UsageErrorf("%s is a workspace of lab %s, not %s: run devopsctl check %s, or give another --dir", ws.Dir, ws.Marker.Lab, lab.ID, ws.Marker.Lab)
+	if other, err := labs.OpenWorkspace(dir); err == nil && other.Marker.Lab != lab.ID {
+		return nil, "", cmdutil.UsageErrorf("%s is a workspace of lab %s, not %s: run devopsctl check %s, or give another --dir", dir, other.Marker.Lab, lab.ID, other.Marker.Lab)
 	}
-	abs := mustAbs(dir)
-	if info, err := statDir(abs); err != nil || !info {
-		return nil, "", cmdutil.UsageErrorf("workspace %s is not a folder", abs)
+	if info, err := statDir(dir); err != nil || !info {
+		return nil, "", cmdutil.UsageErrorf("workspace %s is not a folder", dir)
 	}
-	return lab, abs, nil
+	return lab, dir, nil
 }
 
 func mustAbs(p string) string {

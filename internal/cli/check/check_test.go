@@ -52,11 +52,13 @@ func TestNewCmdCheckFlags(t *testing.T) {
 func TestRunWithoutEngine(t *testing.T) {
 	t.Setenv("DEVOPSCTL_HOME", t.TempDir())
 	io, _, out, _ := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: io, Engine: func() (docker.Engine, error) {
+	f := cmdutil.NewFactory("test")
+	f.IOStreams = io
+	f.Engine = func() (docker.Engine, error) {
 		return &docker.Fake{PingFunc: func(context.Context) (string, error) { return "", errors.New("connection refused") }}, nil
-	}}
+	}
 	dir := labtest.Workspace(t, labtest.ShippedLab(t, "dockerfile"), true)
-	err := Run(context.Background(), &Options{IO: io, Factory: f, Dir: dir, Output: "json"})
+	err := Run(context.Background(), &Options{IO: io, Factory: f, Resolve: f.ResolveLab, Dir: dir, Output: "json"})
 	var ee *cmdutil.ExitError
 	if !errors.As(err, &ee) || ee.Code != cmdutil.ExitEnvironment {
 		t.Fatalf("err = %v, want exit %d", err, cmdutil.ExitEnvironment)

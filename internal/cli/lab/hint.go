@@ -12,21 +12,24 @@ import (
 
 // HintOptions are the inputs of `lab hint`.
 type HintOptions struct {
-	IO      *iostreams.IOStreams
-	Factory *cmdutil.Factory
-	ID      string
-	All     bool
+	IO *iostreams.IOStreams
+	// Progress opens the progress store.
+	Progress func() (*labs.Store, *labs.Progress, error)
+	Resolve  cmdutil.ResolveFunc
+	ID       string
+	All      bool
 }
 
 // NewCmdHint builds `lab hint`.
 func NewCmdHint(f *cmdutil.Factory, runF func(*HintOptions) error) *cobra.Command {
-	opts := &HintOptions{IO: f.IOStreams, Factory: f}
+	opts := &HintOptions{IO: f.IOStreams, Progress: f.Progress, Resolve: f.ResolveLab}
 	cmd := &cobra.Command{
 		Use:   "hint [<id>]",
 		Short: "Show the next hint for where you are stuck",
 		Long: `Show one hint at a time. The first hint fits the first problem of your last
 "devopsctl check"; each further call shows a more specific one.`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: cmdutil.CompleteLabIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.ID = args[0]
@@ -42,11 +45,11 @@ func NewCmdHint(f *cmdutil.Factory, runF func(*HintOptions) error) *cobra.Comman
 }
 
 func hintRun(opts *HintOptions) error {
-	lab, ws, err := resolveLab(opts.Factory, opts.ID)
+	lab, ws, err := opts.Resolve(opts.ID, "")
 	if err != nil {
 		return err
 	}
-	store, prog, err := opts.Factory.Progress()
+	store, prog, err := opts.Progress()
 	if err != nil {
 		return err
 	}

@@ -11,8 +11,11 @@ import (
 func testFactory(t *testing.T) *cmdutil.Factory {
 	t.Helper()
 	t.Setenv("DEVOPSCTL_HOME", t.TempDir())
+	t.Chdir(t.TempDir())
 	io, _, _, _ := iostreams.Test()
-	return &cmdutil.Factory{IOStreams: io}
+	f := cmdutil.NewFactory("test")
+	f.IOStreams = io
+	return f
 }
 
 func TestNewCmdStartFlags(t *testing.T) {
@@ -66,11 +69,11 @@ func TestListRunJSON(t *testing.T) {
 func TestSolutionHeldBackUntilPassed(t *testing.T) {
 	f := testFactory(t)
 	t.Chdir(t.TempDir())
-	err := solutionRun(&SolutionOptions{IO: f.IOStreams, Factory: f, ID: "dockerfile"})
+	err := solutionRun(&SolutionOptions{IO: f.IOStreams, Progress: f.Progress, Resolve: f.ResolveLab, ID: "dockerfile"})
 	if err == nil || !strings.Contains(err.Error(), "once you pass") {
 		t.Fatalf("err = %v, want the solution held back", err)
 	}
-	if err := solutionRun(&SolutionOptions{IO: f.IOStreams, Factory: f, ID: "dockerfile", Force: true}); err != nil {
+	if err := solutionRun(&SolutionOptions{IO: f.IOStreams, Progress: f.Progress, Resolve: f.ResolveLab, ID: "dockerfile", Force: true}); err != nil {
 		t.Fatal(err)
 	}
 }

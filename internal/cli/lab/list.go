@@ -27,16 +27,13 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 		Example: `  devopsctl lab list
   devopsctl lab list --output json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validOutput(opts.Output); err != nil {
-				return err
-			}
 			if runF != nil {
 				return runF(opts)
 			}
 			return listRun(opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "text", "Output format: text or json")
+	cmdutil.StringEnumFlag(cmd, &opts.Output, "output", "o", "text", []string{"text", "json"}, "Output format")
 	return cmd
 }
 
@@ -79,12 +76,5 @@ func listRun(opts *ListOptions) error {
 		return err
 	}
 	fmt.Fprintln(opts.IO.Out, "\nStart one with: devopsctl lab start <id>")
-	return nil
-}
-
-func validOutput(o string) error {
-	if o != "text" && o != "json" {
-		return cmdutil.UsageErrorf("--output must be text or json, not %q", o)
-	}
 	return nil
 }

@@ -2,10 +2,8 @@ package lab
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"slices"
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/docker"
@@ -20,6 +18,7 @@ import (
 type OpenOptions struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
+	Resolve cmdutil.ResolveFunc
 	Ctx     context.Context
 	ID      string
 	Dir     string
@@ -28,7 +27,7 @@ type OpenOptions struct {
 
 // NewCmdOpen builds `lab open`.
 func NewCmdOpen(f *cmdutil.Factory, runF func(*OpenOptions) error) *cobra.Command {
-	opts := &OpenOptions{IO: f.IOStreams, Factory: f}
+	opts := &OpenOptions{IO: f.IOStreams, Factory: f, Resolve: f.ResolveLab}
 	cmd := &cobra.Command{
 		Use:   "open [<id>]",
 		Short: "Come back to a lab you started: its steps, instructions and your last results",
@@ -38,7 +37,8 @@ the one of the workspace in --dir, the current folder or a parent; with <id>,
 its workspace is the one recorded when it was started.`,
 		Example: `  devopsctl lab open
   devopsctl lab open dockerfile`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: cmdutil.CompleteLabIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.ID = args[0]
@@ -56,40 +56,24 @@ its workspace is the one recorded when it was started.`,
 }
 
 func openRun(opts *OpenOptions) error {
-	start := opts.Dir
-	if start == "" {
-		start = "."
-	}
-	ws, werr := labs.FindWorkspace(start)
-	if werr != nil && !errors.Is(werr, labs.ErrNoWorkspace) {
-		return cmdutil.UsageError(werr)
-	}
-	id := opts.ID
-	if id == "" {
-		if ws == nil {
-			return cmdutil.UsageError(werr)
-		}
-		id = ws.Marker.Lab
-	}
 	store, prog, err := opts.Factory.Progress()
 	if err != nil {
 		return err
 	}
-	// A workspace of an instructor pack's lab remembers its pack, so that it
-	// opens without --labs.
-	usePack(opts.Factory, ws)
-	if lp := prog.Labs[id]; lp != nil && lp.Dir != "" && (ws == nil || ws.Marker.Lab != id) {
+	// A lab named by id may come from the instructor pack its recorded
+	// workspace was started from; that pack loads without --labs.
+	if lp := prog.Labs[opts.ID]; opts.ID != "" && lp != nil && lp.Dir != "" {
 		if recorded, err := labs.OpenWorkspace(lp.Dir); err == nil {
-			usePack(opts.Factory, recorded)
+			opts.Factory.RememberPack(recorded)
 		}
+	}
+	lab, ws, err := opts.Resolve(opts.ID, opts.Dir)
+	if err != nil {
+		return err
 	}
 	cat, err := opts.Factory.Catalog()
 	if err != nil {
 		return err
-	}
-	lab, err := cat.Get(id)
-	if err != nil {
-		return cmdutil.UsageError(err)
 	}
 	dir, err := workspaceOf(lab, ws, opts.Dir, prog)
 	if err != nil {
@@ -99,14 +83,6 @@ func openRun(opts *OpenOptions) error {
 		return printOpen(opts.IO, lab, dir, prog.Labs[lab.ID])
 	}
 	return runTUI(opts.Ctx, opts.Factory, cat, lab, dir, store, prog)
-}
-
-// usePack adds the instructor pack a workspace's lab came from to the
-// catalog's sources.
-func usePack(f *cmdutil.Factory, ws *labs.Workspace) {
-	if ws != nil && ws.Marker.Source != "" && ws.Marker.Source != "embedded" && !slices.Contains(f.LabPaths, ws.Marker.Source) {
-		f.LabPaths = append(f.LabPaths, ws.Marker.Source)
-	}
 }
 
 // workspaceOf picks the folder to open: the workspace found, when it is this

@@ -13,25 +13,32 @@ import (
 
 // ResetOptions are the inputs of `lab reset`.
 type ResetOptions struct {
-	IO      *iostreams.IOStreams
-	Factory *cmdutil.Factory
-	ID      string
-	Dir     string
-	Yes     bool
+	IO *iostreams.IOStreams
+	// Progress opens the progress store.
+	Progress func() (*labs.Store, *labs.Progress, error)
+	Resolve  cmdutil.ResolveFunc
+	ID       string
+	Dir      string
+	Yes      bool
 }
 
 // NewCmdReset builds `lab reset`.
 func NewCmdReset(f *cmdutil.Factory, runF func(*ResetOptions) error) *cobra.Command {
-	opts := &ResetOptions{IO: f.IOStreams, Factory: f}
+	opts := &ResetOptions{IO: f.IOStreams, Progress: f.Progress, Resolve: f.ResolveLab}
 	cmd := &cobra.Command{
-		Use:   "reset <id>",
+		Use:   "reset [<id>]",
 		Short: "Put the starter files back and start the lab over",
 		Long: `Put the lab's starter files back in its workspace and forget its progress.
 Your changed files are first saved under .devopsctl/backup-<time>/ in the
-workspace, so nothing you wrote is lost. Files you added are left alone.`,
-		Args: cobra.ExactArgs(1),
+workspace, so nothing you wrote is lost. Files you added are left alone.
+Without <id>, the lab is the one of the workspace in --dir, the current folder
+or a parent.`,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: cmdutil.CompleteLabIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.ID = args[0]
+			if len(args) == 1 {
+				opts.ID = args[0]
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -39,16 +46,16 @@ workspace, so nothing you wrote is lost. Files you added are left alone.`,
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Do not ask for confirmation")
-	cmd.Flags().StringVarP(&opts.Dir, "dir", "d", "", "The lab's workspace (default: the one recorded when it was started)")
+	cmd.Flags().StringVarP(&opts.Dir, "dir", "d", "", "The lab's workspace (default: the current folder or a parent, else the one recorded when it was started)")
 	return cmd
 }
 
 func resetRun(opts *ResetOptions) error {
-	lab, ws, err := resolveLab(opts.Factory, opts.ID)
+	lab, ws, err := opts.Resolve(opts.ID, opts.Dir)
 	if err != nil {
 		return err
 	}
-	store, prog, err := opts.Factory.Progress()
+	store, prog, err := opts.Progress()
 	if err != nil {
 		return err
 	}

@@ -6,29 +6,36 @@ import (
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/iostreams"
+	"github.com/devopsctl/devopsctl/internal/labs"
 	"github.com/spf13/cobra"
 )
 
 // SolutionOptions are the inputs of `lab solution`.
 type SolutionOptions struct {
-	IO      *iostreams.IOStreams
-	Factory *cmdutil.Factory
-	ID      string
-	Force   bool
+	IO *iostreams.IOStreams
+	// Progress opens the progress store.
+	Progress func() (*labs.Store, *labs.Progress, error)
+	Resolve  cmdutil.ResolveFunc
+	ID       string
+	Force    bool
 }
 
 // NewCmdSolution builds `lab solution`.
 func NewCmdSolution(f *cmdutil.Factory, runF func(*SolutionOptions) error) *cobra.Command {
-	opts := &SolutionOptions{IO: f.IOStreams, Factory: f}
+	opts := &SolutionOptions{IO: f.IOStreams, Progress: f.Progress, Resolve: f.ResolveLab}
 	cmd := &cobra.Command{
-		Use:   "solution <id>",
+		Use:   "solution [<id>]",
 		Short: "Show a model solution, once you have passed the lab",
 		Long: `Show the files of a model solution: the files that differ from the starter.
 It is shown once you have passed the lab, to compare with your own; --force
-shows it before (instructors, or when you are truly stuck).`,
-		Args: cobra.ExactArgs(1),
+shows it before (instructors, or when you are truly stuck). Without <id>, the
+lab is the one of the workspace in the current folder or a parent.`,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: cmdutil.CompleteLabIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.ID = args[0]
+			if len(args) == 1 {
+				opts.ID = args[0]
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -40,11 +47,11 @@ shows it before (instructors, or when you are truly stuck).`,
 }
 
 func solutionRun(opts *SolutionOptions) error {
-	lab, _, err := resolveLab(opts.Factory, opts.ID)
+	lab, _, err := opts.Resolve(opts.ID, "")
 	if err != nil {
 		return err
 	}
-	_, prog, err := opts.Factory.Progress()
+	_, prog, err := opts.Progress()
 	if err != nil {
 		return err
 	}
@@ -61,7 +68,7 @@ func solutionRun(opts *SolutionOptions) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "\n── %s ──\n%s", p[len("solution/"):], data)
+		fmt.Fprintf(out, "\n── %s ──\n%s", labs.WorkspaceName(p[len("solution/"):]), data)
 		if len(data) > 0 && data[len(data)-1] != '\n' {
 			fmt.Fprintln(out)
 		}

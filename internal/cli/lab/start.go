@@ -17,30 +17,39 @@ import (
 type StartOptions struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
-	Ctx     context.Context
-	ID      string
-	Dir     string
-	Force   bool
-	NoTUI   bool
+	// Workspace finds the workspace the command runs in, for a start without <id>.
+	Workspace cmdutil.WorkspaceFunc
+	Ctx       context.Context
+	ID        string
+	Dir       string
+	Force     bool
+	NoTUI     bool
 }
 
 // NewCmdStart builds `lab start`.
 func NewCmdStart(f *cmdutil.Factory, runF func(*StartOptions) error) *cobra.Command {
-	opts := &StartOptions{IO: f.IOStreams, Factory: f}
+	opts := &StartOptions{IO: f.IOStreams, Factory: f, Workspace: f.Workspace}
 	cmd := &cobra.Command{
-		Use:   "start <id>",
+		Use:   "start [<id>]",
 		Short: "Copy a lab's starter files into a new folder and show the instructions",
 		Long: `Copy a lab's starter files into a folder (./<id> unless --dir says otherwise)
 and mark it as the lab's workspace, so that "devopsctl check" inside it knows
 which lab to check. A folder that already has files is left alone unless you
 pass --force; then your files that differ from the starter ones are first
-moved to .devopsctl/backup-<time>/ in the folder.`,
+moved to .devopsctl/backup-<time>/ in the folder. Without <id>, inside a
+workspace, the lab is that workspace's.`,
 		Example: `  devopsctl lab start dockerfile
   devopsctl lab start env-vars --dir ~/workshop/env`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: cmdutil.CompleteLabIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.ID = args[0]
+			if len(args) == 1 {
+				opts.ID = args[0]
+			}
 			opts.Ctx = cmd.Context()
+			if err := opts.inferLab(); err != nil {
+				return err
+			}
 			if opts.Dir == "" {
 				opts.Dir = opts.ID
 			}
@@ -56,6 +65,24 @@ moved to .devopsctl/backup-<time>/ in the folder.`,
 	return cmd
 }
 
+// inferLab takes the lab of the workspace the command runs in when no id is
+// given; that workspace is then the folder to start in.
+func (opts *StartOptions) inferLab() error {
+	if opts.ID != "" {
+		return nil
+	}
+	ws, err := opts.Workspace(opts.Dir)
+	if cmdutil.NoWorkspace(err) {
+		return cmdutil.UsageErrorf("name the lab to start: devopsctl lab start <id> (devopsctl lab list shows the ids)")
+	}
+	if err != nil {
+		return err
+	}
+	opts.ID, opts.Dir = ws.Marker.Lab, ws.Dir
+	opts.Factory.RememberPack(ws)
+	return nil
+}
+
 func startRun(opts *StartOptions) error {
 	cat, err := opts.Factory.Catalog()
 	if err != nil {
@@ -68,6 +95,11 @@ func startRun(opts *StartOptions) error {
 	store, prog, err := opts.Factory.Progress()
 	if err != nil {
 		return err
+	}
+	if !opts.Force {
+		if err := startedThere(lab, opts.Dir); err != nil {
+			return err
+		}
 	}
 	ws, err := labs.Scaffold(lab, opts.Dir, opts.Force)
 	if errors.Is(err, labs.ErrNotEmpty) {
@@ -90,6 +122,22 @@ func startRun(opts *StartOptions) error {
 		return runTUI(opts.Ctx, opts.Factory, cat, lab, abs, store, prog)
 	}
 	return printInstructions(opts.IO, lab, abs)
+}
+
+// startedThere refuses to start in a folder that already is a workspace, and
+// says how to come back to it instead.
+func startedThere(lab *labs.Lab, dir string) error {
+	ws, err := labs.OpenWorkspace(dir)
+	switch {
+	case errors.Is(err, labs.ErrNoWorkspace):
+		return nil
+	case err != nil:
+		return cmdutil.UsageError(err)
+	case ws.Marker.Lab == lab.ID:
+		return cmdutil.UsageErrorf("lab %s is already started in %s: come back to it with devopsctl lab open --dir %s, put its starter files back with devopsctl lab reset %s --dir %s, or write them over your files with --force", lab.ID, dir, dir, lab.ID, dir)
+	default:
+		return cmdutil.UsageErrorf("%s is the workspace of lab %s: open it with devopsctl lab open --dir %s, or start lab %s in another folder with --dir", dir, ws.Marker.Lab, dir, lab.ID)
+	}
 }
 
 func printInstructions(io *iostreams.IOStreams, lab *labs.Lab, dir string) error {

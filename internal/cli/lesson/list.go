@@ -30,16 +30,13 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 		Short: "List the lessons, their labs and your best quiz scores",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.Output != "" && opts.Output != "json" {
-				return cmdutil.UsageErrorf("--output %q is not supported; use --output json or leave it out", opts.Output)
-			}
 			if runF != nil {
 				return runF(opts)
 			}
 			return listRun(opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "print as `json` for scripts")
+	cmdutil.StringEnumFlag(cmd, &opts.Output, "output", "o", "text", []string{"text", "json"}, "Output format (json for scripts)")
 	return cmd
 }
 

@@ -22,7 +22,7 @@ func TestNewCmdListFlags(t *testing.T) {
 		wantOutput string
 		wantCode   int
 	}{
-		{"", "", 0},
+		{"", "text", 0},
 		{"--output json", "json", 0},
 		{"-o json", "json", 0},
 		{"--output yaml", "", cmdutil.ExitUsage},
@@ -33,6 +33,7 @@ func TestNewCmdListFlags(t *testing.T) {
 			ios, _, _, _ := iostreams.Test()
 			var got *ListOptions
 			cmd := NewCmdList(&cmdutil.Factory{IOStreams: ios}, func(o *ListOptions) error { got = o; return nil })
+			cmd.SetFlagErrorFunc(cmdutil.FlagError)
 			cmd.SetArgs(strings.Fields(tt.args))
 			cmd.SetOut(&bytes.Buffer{})
 			cmd.SetErr(&bytes.Buffer{})

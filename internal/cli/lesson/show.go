@@ -16,19 +16,27 @@ const plainWidth = 80
 type ShowOptions struct {
 	IO    *iostreams.IOStreams
 	Topic string
+	// Resolve finds the lab of the workspace the command runs in, whose first
+	// lesson is shown when no topic is given.
+	Resolve cmdutil.ResolveFunc
 	// Pager shows a lesson full screen; it is only used on a terminal.
 	Pager func(io *iostreams.IOStreams, l *lessons.Lesson) error
 }
 
 // NewCmdShow returns `lesson show <topic>`.
 func NewCmdShow(f *cmdutil.Factory, runF func(*ShowOptions) error) *cobra.Command {
-	opts := &ShowOptions{IO: f.IOStreams, Pager: runPager}
+	opts := &ShowOptions{IO: f.IOStreams, Pager: runPager, Resolve: f.ResolveLab}
 	cmd := &cobra.Command{
-		Use:   "show <topic>",
+		Use:   "show [<topic>]",
 		Short: "Read a lesson (in a pager with / search on a terminal)",
-		Args:  cobra.ExactArgs(1),
+		Long: `Read a lesson. Without <topic>, inside a lab's workspace, the lesson is the
+first one the lab links to.`,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeTopics,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Topic = args[0]
+			if len(args) == 1 {
+				opts.Topic = args[0]
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -39,6 +47,13 @@ func NewCmdShow(f *cmdutil.Factory, runF func(*ShowOptions) error) *cobra.Comman
 }
 
 func showRun(opts *ShowOptions) error {
+	if opts.Topic == "" {
+		topic, err := workspaceTopic(opts.Resolve)
+		if err != nil {
+			return err
+		}
+		opts.Topic = topic
+	}
 	l, err := getLesson(opts.Topic)
 	if err != nil {
 		return err

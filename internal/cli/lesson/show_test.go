@@ -19,7 +19,7 @@ func TestNewCmdShowFlags(t *testing.T) {
 		wantErr   bool
 	}{
 		{"containers", "containers", false},
-		{"", "", true},
+		{"", "", false},
 		{"a b", "", true},
 	}
 	for _, tt := range tests {

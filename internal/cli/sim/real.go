@@ -58,8 +58,6 @@ func (o *RolloutOptions) validateReal() error {
 		return cmdutil.UsageErrorf("--replicas %d: a real rollout runs 1 to %d tasks on this machine", o.Replicas, swarmrun.MaxReplicas)
 	case o.set["requests"] && (o.Requests < 1 || o.Requests > swarmrun.MaxRPS):
 		return cmdutil.UsageErrorf("--requests %d: a real rollout sends 1 to %d requests a second", o.Requests, swarmrun.MaxRPS)
-	case o.Output != "" && o.Output != "json":
-		return cmdutil.UsageErrorf("--output %q is not supported; use --output json or leave it out", o.Output)
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ func TestRealRolloutFlags(t *testing.T) {
 		{"--engine swarm -s swarm --bad-version Errors", 0, ""},
 		{"--engine swarm --from compose.yaml web", 0, ""},
 		{"--engine sim", 0, ""},
-		{"--engine k8s", 2, `--engine "k8s" is unknown`},
+		{"--engine k8s", 2, `--engine "k8s": use sim or swarm`},
 		{"--engine swarm", 2, "--engine swarm runs a Docker Swarm service update: use --strategy swarm"},
 		{"--engine swarm -s canary", 2, "use --strategy swarm"},
 		{"--engine swarm -s swarm --compare", 2, "--compare applies to --engine sim only"},
@@ -38,7 +38,7 @@ func TestRealRolloutFlags(t *testing.T) {
 		{"--engine swarm -s swarm --replicas 11", 2, "a real rollout runs 1 to 10 tasks"},
 		{"--engine swarm -s swarm --requests 500", 2, "1 to 200 requests a second"},
 		{"--engine swarm -s swarm --parallelism -1", 2, "--parallelism cannot be negative"},
-		{"--engine swarm -s swarm --output yaml", 2, `--output "yaml" is not supported`},
+		{"--engine swarm -s swarm --output yaml", 2, `--output "yaml": use text or json`},
 		{"--engine swarm --from compose.yaml web --order start-first", 2, "change them there"},
 	}
 	for _, tt := range tests {

@@ -63,6 +63,9 @@ var strategyNames = map[string]string{
 	"canary":     rollout.KindCanary,
 }
 
+// strategyFlagNames are the values --strategy takes; case does not matter.
+var strategyFlagNames = []string{"rolling", "swarm", "bluegreen", "blue-green", "canary"}
+
 // flagsOf names the flags that only make sense for one strategy.
 var flagsOf = map[string][]string{
 	rollout.KindRolling:   {"max-surge", "max-unavailable"},
@@ -178,15 +181,15 @@ prints every second and the summary for scripts.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Engine, "engine", engineSim, "sim, or swarm to run the update for real on the local Docker engine and compare")
-	fl.StringVarP(&opts.Strategy, "strategy", "s", "rolling", "How to replace the instances: rolling, swarm, bluegreen or canary")
+	cmdutil.StringEnumFlag(cmd, &opts.Engine, "engine", "", engineSim, []string{engineSim, engineSwarm}, "sim, or swarm to run the update for real on the local Docker engine and compare")
+	cmdutil.StringEnumFlag(cmd, &opts.Strategy, "strategy", "s", "rolling", strategyFlagNames, "How to replace the instances")
 	fl.IntVarP(&opts.Replicas, "replicas", "n", 10, "How many instances serve users (N)")
 	fl.StringVar(&opts.MaxSurge, "max-surge", "", "rolling: instances allowed above N during the update, a number or % (default 25%)")
 	fl.StringVar(&opts.MaxUnavailable, "max-unavailable", "", "rolling: instances of N allowed to be not ready, a number or % (default 25%)")
 	fl.IntVar(&opts.Parallelism, "parallelism", 1, "swarm: tasks updated at once, 0 for all")
-	fl.StringVar(&opts.Order, "order", rollout.StopFirst, "swarm: stop-first or start-first")
+	cmdutil.StringEnumFlag(cmd, &opts.Order, "order", "", rollout.StopFirst, []string{rollout.StopFirst, rollout.StartFirst}, "swarm: which goes first")
 	fl.IntVar(&opts.DelayS, "delay", 0, "swarm: `seconds` between batches")
-	fl.StringVar(&opts.FailureAction, "failure-action", rollout.ActionPause, "swarm: pause, continue or rollback when new tasks fail")
+	cmdutil.StringEnumFlag(cmd, &opts.FailureAction, "failure-action", "", rollout.ActionPause, []string{rollout.ActionPause, rollout.ActionContinue, rollout.ActionRollback}, "swarm: what to do when new tasks fail")
 	fl.StringVar(&opts.Steps, "steps", "10:20,50:20", "canary: traffic steps as weight%:seconds, comma-separated")
 	fl.Float64Var(&opts.MinSuccess, "min-success", 95, "canary and bluegreen: success `percent` below which the release is rolled back")
 	fl.IntVar(&opts.Requests, "requests", 100, "User requests per second")
@@ -195,17 +198,14 @@ prints every second and the summary for scripts.`,
 	fl.Uint64Var(&opts.Seed, "seed", 1, "Random seed: the same seed replays the same run")
 	fl.StringVar(&opts.From, "from", "", "Read replicas and deploy.update_config of <service> from this compose `file`")
 	fl.BoolVar(&opts.Compare, "compare", false, "Run rolling, bluegreen and canary on the same scenario and compare them")
-	fl.StringVarP(&opts.Output, "output", "o", "", "Print as `json` for scripts")
+	cmdutil.StringEnumFlag(cmd, &opts.Output, "output", "o", "text", []string{"text", "json"}, "Output format (json for scripts)")
 	fl.Float64Var(&opts.Speed, "speed", 4, "Animation: simulated seconds per real second")
 	return cmd
 }
 
 // validate refuses flags that contradict each other, before anything runs.
 func (o *RolloutOptions) validate() error {
-	kind, ok := strategyNames[strings.ToLower(o.Strategy)]
-	if !ok {
-		return cmdutil.UsageErrorf("--strategy %q is unknown; use rolling, swarm, bluegreen or canary", o.Strategy)
-	}
+	kind := strategyNames[o.Strategy]
 	if o.From != "" {
 		if o.set["strategy"] && kind != rollout.KindSwarm {
 			return cmdutil.UsageErrorf("--from reads a Swarm update_config, so the strategy is swarm; leave out --strategy %s", o.Strategy)
@@ -230,32 +230,35 @@ func (o *RolloutOptions) validate() error {
 			}
 		}
 	}
-	switch o.Engine {
-	case engineSim:
-	case engineSwarm:
+	if o.Engine == engineSwarm {
 		return o.validateReal()
-	default:
-		return cmdutil.UsageErrorf("--engine %q is unknown; use sim, or swarm for a real rollout on Docker", o.Engine)
 	}
 	return o.validateSim()
 }
 
-// validateSim checks the flags only the simulator reads.
+// validateSim checks the flags only the simulator reads, against the ranges
+// docs/simulator.md gives, so that no value can make a run endless or huge.
 func (o *RolloutOptions) validateSim() error {
-	if o.Replicas < 1 {
-		return cmdutil.UsageErrorf("--replicas must be at least 1, not %d", o.Replicas)
+	for _, r := range []struct {
+		flag     string
+		val, max int
+		min      int
+	}{
+		{"replicas", o.Replicas, limits.Replicas, 1},
+		{"requests", o.Requests, limits.RPS, 0},
+		{"startup", o.StartupS, limits.Seconds, 0},
+		{"delay", o.DelayS, limits.Seconds, 0},
+		{"parallelism", o.Parallelism, limits.Replicas, 0},
+	} {
+		if r.val < r.min || r.val > r.max {
+			return cmdutil.UsageErrorf("--%s is %d; use %d to %d", r.flag, r.val, r.min, r.max)
+		}
 	}
-	if o.Requests < 0 {
-		return cmdutil.UsageErrorf("--requests must be 0 or more, not %d", o.Requests)
+	if !inRange(o.Speed, limits.MinSpeed, limits.MaxSpeed) {
+		return cmdutil.UsageErrorf("--speed is %g; use %g to %g simulated seconds per real second", o.Speed, limits.MinSpeed, limits.MaxSpeed)
 	}
-	if o.StartupS < 0 || o.DelayS < 0 {
-		return cmdutil.UsageErrorf("--startup and --delay cannot be negative")
-	}
-	if o.Speed <= 0 {
-		return cmdutil.UsageErrorf("--speed must be above 0, e.g. 4 for four simulated seconds per second")
-	}
-	if o.Output != "" && o.Output != "json" {
-		return cmdutil.UsageErrorf("--output %q is not supported; use --output json or leave it out", o.Output)
+	if !inRange(o.MinSuccess, 0, 100) {
+		return cmdutil.UsageErrorf("--min-success is %g; use a percentage from 0 to 100", o.MinSuccess)
 	}
 	if _, err := o.fences(); err != nil {
 		return err
@@ -266,11 +269,45 @@ func (o *RolloutOptions) validateSim() error {
 	if _, err := o.canarySteps(); err != nil {
 		return err
 	}
-	if o.MinSuccess < 0 || o.MinSuccess > 100 {
-		return cmdutil.UsageErrorf("--min-success is a percentage from 0 to 100, not %g", o.MinSuccess)
+	return nil
+}
+
+// limits are the ranges of the simulator's flags and of what --from reads;
+// docs/simulator.md lists them.
+var limits = struct {
+	Replicas, RPS, Seconds, Fence, Steps int
+	MinSpeed, MaxSpeed                   float64
+	FileBytes                            int64
+}{
+	Replicas: 1000, RPS: 1_000_000, Seconds: 3600, Fence: 1000, Steps: 20,
+	MinSpeed: 0.1, MaxSpeed: 1000,
+	FileBytes: rollout.MaxComposeBytes,
+}
+
+// fileInRange holds what --from read to the ranges of the flags it stands for.
+func fileInRange(file string, sc rollout.Scenario) error {
+	if sc.Replicas < 1 || sc.Replicas > limits.Replicas {
+		return cmdutil.UsageErrorf("%s: deploy.replicas of %s is %d; the simulator takes 1 to %d", file, sc.Name, sc.Replicas, limits.Replicas)
+	}
+	for _, u := range []struct {
+		key string
+		cfg *rollout.UpdateConfig
+	}{{"update_config", &sc.Strategy.Swarm.Update}, {"rollback_config", sc.Strategy.Swarm.Rollback}} {
+		switch {
+		case u.cfg == nil:
+		case u.cfg.Parallelism != nil && *u.cfg.Parallelism > limits.Replicas:
+			return cmdutil.UsageErrorf("%s: deploy.%s.parallelism of %s is %d; the simulator takes 0 to %d", file, u.key, sc.Name, *u.cfg.Parallelism, limits.Replicas)
+		case u.cfg.DelayS > limits.Seconds:
+			return cmdutil.UsageErrorf("%s: deploy.%s.delay of %s is %ds; the simulator takes up to %ds", file, u.key, sc.Name, u.cfg.DelayS, limits.Seconds)
+		case u.cfg.MonitorS != nil && *u.cfg.MonitorS > limits.Seconds:
+			return cmdutil.UsageErrorf("%s: deploy.%s.monitor of %s is %ds; the simulator takes up to %ds", file, u.key, sc.Name, *u.cfg.MonitorS, limits.Seconds)
+		}
 	}
 	return nil
 }
+
+// inRange is false for NaN and the infinities, whatever the bounds.
+func inRange(v, lo, hi float64) bool { return v >= lo && v <= hi }
 
 func strategyFlagName(kind string) string {
 	if kind == rollout.KindBlueGreen {
@@ -293,8 +330,8 @@ func (o *RolloutOptions) fences() (*rollout.Rolling, error) {
 		if err != nil {
 			return nil, cmdutil.UsageErrorf("--%s: %v", f.name, err)
 		}
-		if v.Value < 0 {
-			return nil, cmdutil.UsageErrorf("--%s cannot be negative (%s)", f.name, v)
+		if v.Value < 0 || v.Value > limits.Fence {
+			return nil, cmdutil.UsageErrorf("--%s is %s; use 0 to %d, or 0%% to %d%%", f.name, v, limits.Fence, limits.Fence)
 		}
 		*f.dst = &v
 	}
@@ -319,25 +356,26 @@ func (o *RolloutOptions) errorRate() (float64, error) {
 	if err == nil && pct {
 		v /= 100
 	}
-	if err != nil || v < 0 || v > 1 {
+	if err != nil || !inRange(v, 0, 1) {
 		return 0, cmdutil.UsageErrorf("--bad-version %q: give the share of requests the new version fails, from 0 to 1 (0.2) or as a percentage (20%%)", o.BadVersion)
 	}
 	return v, nil
 }
 
-// canarySteps reads --steps "10:30,50:30" (weight percent : seconds held).
+// canarySteps reads --steps "10:30,50:30": each step a weight in percent and
+// the seconds it is held, both given.
 func (o *RolloutOptions) canarySteps() ([]rollout.CanaryStep, error) {
+	parts := strings.Split(o.Steps, ",")
+	if len(parts) > limits.Steps {
+		return nil, cmdutil.UsageErrorf("--steps has %d steps; use 1 to %d", len(parts), limits.Steps)
+	}
 	var steps []rollout.CanaryStep
-	for i, part := range strings.Split(o.Steps, ",") {
-		w, p, _ := strings.Cut(strings.TrimSpace(part), ":")
+	for i, part := range parts {
+		w, p, hasPause := strings.Cut(strings.TrimSpace(part), ":")
 		weight, werr := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(w), "%"))
-		pause := 0
-		var perr error
-		if p != "" {
-			pause, perr = strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(p), "s"))
-		}
-		if werr != nil || perr != nil || weight < 1 || weight > 100 || pause < 0 {
-			return nil, cmdutil.UsageErrorf("--steps: step %d %q should be weight:seconds with a weight from 1 to 100, e.g. 10:30", i+1, part)
+		pause, perr := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(p), "s"))
+		if !hasPause || werr != nil || perr != nil || weight < 1 || weight > 100 || pause < 1 || pause > limits.Seconds {
+			return nil, cmdutil.UsageErrorf("--steps: step %d %q should be weight:seconds, a weight from 1 to 100 held 1 to %d seconds, e.g. 10:30", i+1, part, limits.Seconds)
 		}
 		steps = append(steps, rollout.CanaryStep{Weight: weight, PauseS: pause})
 	}
@@ -361,6 +399,9 @@ func (o *RolloutOptions) scenarios(ctx context.Context) ([]rollout.Scenario, err
 		sc, err := rollout.FromCompose(ctx, o.From, o.Service)
 		if err != nil {
 			return nil, cmdutil.UsageError(err)
+		}
+		if err := fileInRange(o.From, sc); err != nil {
+			return nil, err
 		}
 		if !o.set["replicas"] {
 			base.Replicas = sc.Replicas
@@ -419,13 +460,9 @@ func rolloutRun(ctx context.Context, opts *RolloutOptions) error {
 	if err != nil {
 		return err
 	}
-	runs := make([]*rollout.Result, 0, len(scs))
-	for _, sc := range scs {
-		r, err := rollout.Simulate(sc)
-		if err != nil {
-			return cmdutil.UsageError(err)
-		}
-		runs = append(runs, r)
+	runs, err := simulate(ctx, scs)
+	if err != nil {
+		return err
 	}
 	switch {
 	case opts.Output == "json":
@@ -434,6 +471,34 @@ func rolloutRun(ctx context.Context, opts *RolloutOptions) error {
 		return animate(ctx, opts, scs, runs)
 	}
 	return writePlain(opts, scs, runs)
+}
+
+// simulate runs the scenarios away from the caller, so that Ctrl-C ends the
+// command at once even while a long simulation is still computing.
+func simulate(ctx context.Context, scs []rollout.Scenario) ([]*rollout.Result, error) {
+	type outcome struct {
+		runs []*rollout.Result
+		err  error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		runs := make([]*rollout.Result, 0, len(scs))
+		for _, sc := range scs {
+			r, err := rollout.Simulate(sc)
+			if err != nil {
+				done <- outcome{err: cmdutil.UsageError(err)}
+				return
+			}
+			runs = append(runs, r)
+		}
+		done <- outcome{runs: runs}
+	}()
+	select {
+	case o := <-done:
+		return o.runs, o.err
+	case <-ctx.Done():
+		return nil, cmdutil.ErrInterrupted
+	}
 }
 
 func writeJSON(opts *RolloutOptions, runs []*rollout.Result) error {

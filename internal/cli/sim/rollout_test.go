@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
@@ -32,6 +33,7 @@ func exitCode(err error) int {
 func execute(t *testing.T, ios *iostreams.IOStreams, args string, runF func(context.Context, *RolloutOptions) error) error {
 	t.Helper()
 	cmd := NewCmdRollout(&cmdutil.Factory{IOStreams: ios}, runF)
+	cmd.SetFlagErrorFunc(cmdutil.FlagError)
 	cmd.SetArgs(strings.Fields(args))
 	cmd.SetOut(&bytes.Buffer{})
 	cmd.SetErr(&bytes.Buffer{})
@@ -57,22 +59,49 @@ func TestRolloutFlags(t *testing.T) {
 		{"--max-surge 0% --max-unavailable 0%", 2, "", "cannot both be 0"},
 		{"--max-surge lots", 2, "", `--max-surge: "lots" is neither a whole number nor a percentage`},
 		{"--max-unavailable 150%", 2, "", "more than 100%"},
-		{"--max-surge -1", 2, "", "cannot be negative"},
-		{"--strategy recreate", 2, "", `--strategy "recreate" is unknown`},
+		{"--max-surge -1", 2, "", "--max-surge is -1; use 0 to 1000, or 0% to 1000%"},
+		{"--strategy recreate", 2, "", `--strategy "recreate": use rolling, swarm, bluegreen, blue-green or canary`},
+		{"--strategy Canary", 0, rollout.KindCanary, ""},
+		{"--strategy canery", 2, "", "did you mean canary?"},
 		{"--strategy canary --max-surge 1", 2, "", "--max-surge applies to --strategy rolling, not canary"},
 		{"--parallelism 3", 2, "", "--parallelism applies to --strategy swarm, not rolling"},
-		{"--replicas 0", 2, "", "--replicas must be at least 1"},
-		{"--requests -5", 2, "", "--requests must be 0 or more"},
+		{"--replicas 0", 2, "", "--replicas is 0; use 1 to 1000"},
+		{"--requests -5", 2, "", "--requests is -5; use 0 to 1000000"},
 		{"--bad-version 1.5", 2, "", "--bad-version \"1.5\""},
 		{"--bad-version many", 2, "", "from 0 to 1"},
 		{"--steps 10:30,200:5 -s canary", 2, "", "step 2 \"200:5\""},
-		{"--min-success 120", 2, "", "--min-success is a percentage"},
-		{"--output yaml", 2, "", "--output \"yaml\" is not supported"},
-		{"--speed 0", 2, "", "--speed must be above 0"},
+		{"--min-success 120", 2, "", "--min-success is 120; use a percentage from 0 to 100"},
+		{"--output yaml", 2, "", `--output "yaml": use text or json`},
+		{"--output JSON", 0, rollout.KindRolling, ""},
+		{"--speed 0", 2, "", "--speed is 0; use 0.1 to 1000"},
 		{"--from compose.yaml", 2, "", "--from needs the service"},
 		{"web", 2, "", "only makes sense with --from"},
 		{"--from compose.yaml web --strategy canary", 2, "", "--from reads a Swarm update_config"},
 		{"--from compose.yaml web --parallelism 2", 2, "", "deploy.update_config in compose.yaml"},
+		// Every flag has a range; NaN and the infinities are outside all of them.
+		{"-s swarm --parallelism 1000000000", 2, "", "--parallelism is 1000000000; use 0 to 1000"},
+		{"--requests 9223372036854775807", 2, "", "--requests is 9223372036854775807; use 0 to 1000000"},
+		{"--requests 1e18", 2, "", `--requests "1e18": not a whole number`},
+		{"--replicas 1001", 2, "", "--replicas is 1001; use 1 to 1000"},
+		{"--startup 3601", 2, "", "--startup is 3601; use 0 to 3600"},
+		{"-s swarm --delay 99999", 2, "", "--delay is 99999; use 0 to 3600"},
+		{"--max-surge 5000", 2, "", "--max-surge is 5000; use 0 to 1000"},
+		{"-s canary --min-success NaN", 2, "", "--min-success is NaN"},
+		{"-s canary --min-success -Inf", 2, "", "--min-success is -Inf"},
+		{"--bad-version NaN", 2, "", `--bad-version "NaN"`},
+		{"--bad-version Inf%", 2, "", `--bad-version "Inf%"`},
+		{"--speed NaN", 2, "", "--speed is NaN"},
+		{"--speed +Inf", 2, "", "--speed is +Inf"},
+		{"--speed 0.01", 2, "", "--speed is 0.01; use 0.1 to 1000"},
+		{"--seed abc", 2, "", `--seed "abc": not a whole number, 0 or more`},
+		{"--seed -1", 2, "", `--seed "-1": not a whole number, 0 or more`},
+		{"-s canary --steps 10", 2, "", `step 1 "10" should be weight:seconds`},
+		{"-s canary --steps 10:0", 2, "", `step 1 "10:0" should be weight:seconds`},
+		{"-s canary --steps 10:30,50:", 2, "", `step 2 "50:" should be weight:seconds`},
+		{"-s canary --steps 1:1,2:1,3:1,4:1,5:1,6:1,7:1,8:1,9:1,10:1,11:1,12:1,13:1,14:1,15:1,16:1,17:1,18:1,19:1,20:1,21:1", 2, "", "--steps has 21 steps; use 1 to 20"},
+		{"-s swarm --order start_first", 2, "", "did you mean start-first?"},
+		{"-s swarm --failure-action rolback", 2, "", "did you mean rollback?"},
+		{"--engine swam", 2, "", "did you mean swarm?"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
@@ -92,6 +121,60 @@ func TestRolloutFlags(t *testing.T) {
 				t.Errorf("strategy %q, want %q", got.Strategy, tt.strategy)
 			}
 		})
+	}
+}
+
+// What --from reads is bounded too: a device or a huge file is refused after
+// reading at most the cap, and values above the flags' ranges are refused.
+func TestRolloutFromFileLimits(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	deploy := func(body string) string {
+		return "services:\n  web:\n    image: shop:2\n    deploy:\n" + body
+	}
+	tests := []struct {
+		name, file, want string
+	}{
+		{"a device", "/dev/zero", "/dev/zero: not a regular file"},
+		{"a huge file", write("huge.yaml", strings.Repeat("#", rollout.MaxComposeBytes+1)), "larger than 1024 KiB"},
+		{"too many replicas", write("replicas.yaml", deploy("      replicas: 1000000\n")), "deploy.replicas of web is 1000000; the simulator takes 1 to 1000"},
+		{"parallelism too high", write("par.yaml", deploy("      update_config:\n        parallelism: 100000\n")), "deploy.update_config.parallelism of web is 100000"},
+		{"delay too long", write("delay.yaml", deploy("      update_config:\n        delay: 100h\n")), "deploy.update_config.delay of web is 360000s"},
+		{"a typo", write("typo.yaml", deploy("      update_config:\n        paralelism: 2\n")), "typo.yaml:6:9: services.web.deploy.update_config: additional property paralelism is not allowed (did you mean parallelism?)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := os.Stat(tt.file); err != nil {
+				t.Skip(err)
+			}
+			ios, _, _, _ := iostreams.Test()
+			err := execute(t, ios, "--from "+tt.file+" web", nil)
+			if exitCode(err) != 2 || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want exit 2 with %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// A simulation still computing when Ctrl-C comes ends the command at once.
+func TestSimulateHonoursCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	sc := rollout.Scenario{Replicas: 1000, Traffic: rollout.Traffic{RPS: 2000}, From: rollout.Version{StartupS: 3600}, To: rollout.Version{StartupS: 3600},
+		Strategy: rollout.Strategy{Kind: rollout.KindRolling}}
+	start := time.Now()
+	_, err := simulate(ctx, []rollout.Scenario{sc, sc, sc})
+	if !errors.Is(err, cmdutil.ErrInterrupted) {
+		t.Fatalf("err = %v, want interrupted", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("returned after %s, want under a second", d)
 	}
 }
 
