@@ -237,15 +237,32 @@ func (m *Model) labKey(msg tea.KeyMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
 	default:
-		var cmd tea.Cmd
-		if m.focusResults {
-			m.results, cmd = m.results.Update(msg)
-		} else {
-			m.instr, cmd = m.instr.Update(msg)
-		}
-		return cmd
+		m.scroll(msg)
 	}
 	return nil
+}
+
+// scroll moves the pane in focus for a scroll key; other keys do nothing.
+func (m *Model) scroll(msg tea.KeyMsg) {
+	vp := &m.instr
+	if m.focusResults {
+		vp = &m.results
+	}
+	k := m.keys
+	switch {
+	case keyMatches(msg, k.Up):
+		vp.ScrollUp(1)
+	case keyMatches(msg, k.Down):
+		vp.ScrollDown(1)
+	case keyMatches(msg, k.PageUp):
+		vp.PageUp()
+	case keyMatches(msg, k.PageDown):
+		vp.PageDown()
+	case keyMatches(msg, k.Top):
+		vp.GotoTop()
+	case keyMatches(msg, k.Bottom):
+		vp.GotoBottom()
+	}
 }
 
 // quit leaves at once, unless a run is going: it is cancelled and the program

@@ -147,9 +147,11 @@ func New(opts Options) *Model {
 		width: defaultWidth, height: defaultHeight,
 		instr: viewport.New(defaultWidth, 1), results: viewport.New(defaultWidth, 1),
 		log: components.NewLog(500),
+		// The results are what a learner scrolls most: the scroll keys move
+		// them until tab turns to the instructions.
+		focusResults: true,
 	}
 	m.help.Styles = helpStyles(st)
-	m.instr.KeyMap, m.results.KeyMap = components.ScrollKeys(), components.ScrollKeys()
 	m.setLab(opts.Lab, opts.Dir)
 	return m
 }

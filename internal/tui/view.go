@@ -5,14 +5,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/glamour"
-	"github.com/charmbracelet/glamour/ansi"
-	glamourstyles "github.com/charmbracelet/glamour/styles"
+	"github.com/charmbracelet/bubbles/viewport"
 	xansi "github.com/charmbracelet/x/ansi"
 	"github.com/devopsctl/devopsctl/internal/checks"
 	"github.com/devopsctl/devopsctl/internal/labs"
+	"github.com/devopsctl/devopsctl/internal/markdown"
 	"github.com/devopsctl/devopsctl/internal/tui/components"
-	"github.com/muesli/termenv"
 )
 
 // Below this width the steps go above the instructions instead of beside them.
@@ -84,8 +82,8 @@ func (m *Model) layout() {
 	m.refreshResults(false)
 }
 
-// renderReadme draws the instructions with glamour. Without colour it uses
-// the no-terminal style, so nothing depends on what the terminal supports.
+// renderReadme draws the instructions at the pane's width, the way lessons
+// are drawn: headings without their # markers.
 func (m *Model) renderReadme(width int) string {
 	if m.readme == "" {
 		return "loading the instructions…"
@@ -93,28 +91,11 @@ func (m *Model) renderReadme(width int) string {
 	if !m.readmeOK {
 		return components.Wrap(m.readme, width, 0)
 	}
-	style, profile := glamourstyles.NoTTYStyleConfig, termenv.Ascii
-	if m.opts.Colour {
-		style, profile = glamourstyles.DarkStyleConfig, termenv.ANSI256
+	out, err := markdown.Render(m.readme, max(width-2, 20), m.opts.Colour)
+	if err != nil {
+		return components.Wrap(m.readme, width, 0)
 	}
-	plainEmphasis(&style, m.opts.Colour)
-	r, err := glamour.NewTermRenderer(glamour.WithStyles(style), glamour.WithColorProfile(profile), glamour.WithWordWrap(max(width-2, 20)))
-	if err == nil {
-		if out, rerr := r.Render(m.readme); rerr == nil {
-			return strings.Trim(trimRight(out), "\n")
-		}
-	}
-	return components.Wrap(m.readme, width, 0)
-}
-
-// plainEmphasis drops the ** markers the no-terminal style puts around bold
-// text: glamour repeats them at each source line a span crosses.
-func plainEmphasis(s *ansi.StyleConfig, colour bool) {
-	if colour {
-		return
-	}
-	s.Strong.BlockPrefix, s.Strong.BlockSuffix = "", ""
-	s.Emph.BlockPrefix, s.Emph.BlockSuffix = "", ""
+	return strings.Trim(trimRight(out), "\n")
 }
 
 func trimRight(s string) string {
@@ -136,7 +117,7 @@ func (m *Model) labView() string {
 	var rows []string
 	rows = append(rows, m.headerLine())
 	stepsView := m.stepsList().View(g.stepsW)
-	instrTitle := m.paneTitle("Instructions", !m.focusResults, m.instr.ScrollPercent())
+	instrTitle := m.paneTitle("Instructions", !m.focusResults, m.instr)
 	if g.sideBySide {
 		left := components.Fit(m.st.bold.Render("Steps")+"\n"+stepsView, g.stepsW, g.topH+1)
 		right := components.Fit(instrTitle+"\n"+m.instr.View(), g.instrW, g.topH+1)
@@ -149,7 +130,7 @@ func (m *Model) labView() string {
 		rows = append(rows, components.Fit(m.st.bold.Render("Steps")+"\n"+stepsView, m.width, g.stepsH))
 		rows = append(rows, components.Fit(instrTitle+"\n"+m.instr.View(), m.width, g.topH+1))
 	}
-	rows = append(rows, m.rule(m.paneTitle("Results", m.focusResults, m.results.ScrollPercent())))
+	rows = append(rows, m.rule(m.paneTitle("Results", m.focusResults, m.results)))
 	rows = append(rows, components.Fit(m.results.View(), m.width, g.resultsH))
 	if g.logH > 0 {
 		rows = append(rows, m.rule(m.st.bold.Render("Build log")+m.st.dim.Render(" (b hides)")))
@@ -181,15 +162,21 @@ func (m *Model) headerLine() string {
 	return left + strings.Repeat(" ", gap) + right
 }
 
-func (m *Model) paneTitle(name string, focused bool, pct float64) string {
+// paneTitle names a pane and, when its text is longer than the pane, how far
+// it is scrolled and how to scroll it: the keys move the pane in focus.
+func (m *Model) paneTitle(name string, focused bool, vp viewport.Model) string {
 	title := m.st.bold.Render(name)
 	if focused {
 		title = m.st.focused.Render(name)
 	}
-	if pct > 0 && pct < 1 {
-		title += m.st.dim.Render(fmt.Sprintf(" %d%%", int(pct*100)))
+	if vp.TotalLineCount() <= vp.Height {
+		return title
 	}
-	return title
+	how := "tab, then j/k to scroll"
+	if focused {
+		how = "j/k to scroll"
+	}
+	return title + m.st.dim.Render(fmt.Sprintf(" %d%% · %s", int(vp.ScrollPercent()*100), how))
 }
 
 func (m *Model) rule(title string) string {
