@@ -223,7 +223,7 @@ func (m *Model) labKey(msg tea.KeyMsg) tea.Cmd {
 			m.note = "this lab links no lesson; devopsctl lesson list shows them all"
 			return nil
 		}
-		return loadLessons(m.lab, m.width-2, m.opts.Colour)
+		return loadLessons(m.lab, m.opts.Colour)
 	case keyMatches(msg, k.Log):
 		if m.logVisible() {
 			m.logMode = logHidden

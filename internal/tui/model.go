@@ -192,7 +192,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.note = msg.err.Error()
 			return m, nil
 		}
-		m.pager = components.NewPager(msg.title, msg.body, m.width, m.height, m.st.comp)
+		m.pager = components.NewPager(msg.title, msg.render, "back", m.st.comp)
+		m.pager.SetSize(m.width, m.height)
 		m.screen = screenPager
 		return m, nil
 	case tea.KeyMsg:
