@@ -35,7 +35,7 @@ func newKeyMap() keyMap {
 		Lesson:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open lesson")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel check")),
 		Log:      key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "build log")),
-		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "results/instructions")),
+		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch pane")),
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
@@ -52,14 +52,14 @@ func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Check, k.Hint, k.Next, k.List, k.Help, k.Quit}
 }
 
-// FullHelp is what `?` shows, in columns. The scroll keys move the pane
-// in focus: the results, until tab turns to the instructions.
+// FullHelp is what `?` shows, in columns narrow enough for 80 cells. The
+// scroll keys move the pane in focus: the results, until tab switches to
+// the instructions.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Check, k.Cancel, k.Hint, k.Solution},
-		{k.Lesson, k.Next, k.List, k.Reset},
+		{k.Check, k.Cancel, k.Hint, k.Solution, k.Lesson},
+		{k.Next, k.List, k.Reset, k.Log, k.Focus},
 		{k.Up, k.Down, k.PageUp, k.PageDown},
-		{k.Focus, k.Top, k.Bottom, k.Log},
-		{k.Help, k.Quit},
+		{k.Top, k.Bottom, k.Help, k.Quit},
 	}
 }

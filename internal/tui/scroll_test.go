@@ -84,12 +84,16 @@ func TestScrollShowsOnScreen(t *testing.T) {
 
 func TestHelpListsTheScrollKeys(t *testing.T) {
 	h := newHarness(t, "tui-static", nil)
-	h.start(120, 30)
+	h.start(80, 30)
 	h.key("?")
 	v := h.view()
+	lines := strings.Split(v, "\n")
+	if help := strings.Join(lines[len(lines)-5:], "\n"); strings.Contains(help, "…") {
+		t.Errorf("the full help is cut at 80 columns:\n%s", help)
+	}
 	for _, b := range []struct{ key, does string }{
 		{"↑/k", "scroll up"}, {"↓/j", "scroll down"}, {"pgup", "page up"}, {"pgdn", "page down"},
-		{"g", "top"}, {"G", "bottom"}, {"tab", "results/instructions"},
+		{"g", "top"}, {"G", "bottom"}, {"tab", "switch pane"},
 	} {
 		// The help bubble pads keys to line up its columns.
 		if !regexp.MustCompile(`(^|\s)` + regexp.QuoteMeta(b.key) + ` +` + regexp.QuoteMeta(b.does)).MatchString(v) {
