@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/creack/pty"
 	"github.com/mattn/go-isatty"
 )
 
@@ -20,6 +21,7 @@ type IOStreams struct {
 	stdinTTY  bool
 	stdoutTTY bool
 	colour    bool
+	width     int
 }
 
 // System returns the process's streams.
@@ -29,6 +31,12 @@ func System() *IOStreams {
 	s.stdoutTTY = isTerminal(os.Stdout)
 	_, noColour := os.LookupEnv("NO_COLOR")
 	s.colour = s.stdoutTTY && !noColour && os.Getenv("TERM") != "dumb"
+	if s.stdoutTTY {
+		// Asked once: a listing is printed in one go, not redrawn on resize.
+		if _, cols, err := pty.Getsize(os.Stdout); err == nil && cols > 0 {
+			s.width = cols
+		}
+	}
 	return s
 }
 
@@ -54,6 +62,14 @@ func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stdoutTTY }
 
 // ColorEnabled reports whether output may carry colour.
 func (s *IOStreams) ColorEnabled() bool { return s.colour }
+
+// TerminalWidth is the width of the terminal stdout writes to, in cells, and
+// 0 when stdout is not a terminal or its size is unknown: tables then keep
+// every field whole.
+func (s *IOStreams) TerminalWidth() int { return s.width }
+
+// SetTerminalWidth overrides the width (tests).
+func (s *IOStreams) SetTerminalWidth(w int) { s.width = w }
 
 // SetColorEnabled overrides colour (--no-color, tests).
 func (s *IOStreams) SetColorEnabled(on bool) { s.colour = on }

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 )
@@ -96,4 +97,28 @@ func Grade(q Quiz, answers []Answer) Result {
 	}
 	r.Passed = r.Total > 0 && r.Correct*100 >= r.PassPercent*r.Total
 	return r
+}
+
+// Shuffle returns a copy of q in which every question offers its choices in
+// an order drawn from r, its answer key following its choices; q is left as
+// it is. Questions keep their order, since a lesson's quiz builds up. Letters
+// typed against the copy are graded against the copy.
+func (q Quiz) Shuffle(r *rand.Rand) Quiz {
+	out := Quiz{PassPercent: q.PassPercent, Questions: make([]Question, len(q.Questions))}
+	for i, qu := range q.Questions {
+		order := r.Perm(len(qu.Choices)) // new position -> old index
+		moved := make([]int, len(order)) // old index -> new position
+		choices := make([]string, len(order))
+		for to, from := range order {
+			choices[to] = qu.Choices[from]
+			moved[from] = to
+		}
+		key := make(AnswerKey, len(qu.Answer))
+		for j, a := range qu.Answer {
+			key[j] = moved[a]
+		}
+		qu.Choices, qu.Answer = choices, key
+		out.Questions[i] = qu
+	}
+	return out
 }

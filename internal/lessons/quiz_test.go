@@ -1,6 +1,8 @@
 package lessons
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -125,5 +127,79 @@ func TestGradeMulti(t *testing.T) {
 				t.Errorf("explanation not carried over")
 			}
 		})
+	}
+}
+
+func seeded(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed)) }
+
+// TestShuffleKeepsTheKey shuffles every shipped quiz and checks each answer
+// key still names the same choice texts, and that the original is untouched.
+func TestShuffleKeepsTheKey(t *testing.T) {
+	all, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range all {
+		before := fmt.Sprint(l.Quiz)
+		for seed := range uint64(5) {
+			s := l.Quiz.Shuffle(seeded(seed))
+			if len(s.Questions) != len(l.Quiz.Questions) || s.PassPercent != l.Quiz.PassPercent {
+				t.Fatalf("%s: shuffle changed the quiz's shape", l.ID)
+			}
+			for i, q := range s.Questions {
+				orig := l.Quiz.Questions[i]
+				if q.Prompt != orig.Prompt || q.Explanation != orig.Explanation || q.Multi != orig.Multi {
+					t.Errorf("%s question %d: shuffle changed more than the choices", l.ID, i+1)
+				}
+				if !slices.Equal(slices.Sorted(slices.Values(q.Choices)), slices.Sorted(slices.Values(orig.Choices))) {
+					t.Errorf("%s question %d: choices %q are not a reordering of %q", l.ID, i+1, q.Choices, orig.Choices)
+				}
+				if !slices.Equal(choiceTexts(q, q.Key()), choiceTexts(orig, orig.Key())) {
+					t.Errorf("%s question %d, seed %d: key names %q, want %q", l.ID, i+1, seed, choiceTexts(q, q.Key()), choiceTexts(orig, orig.Key()))
+				}
+			}
+		}
+		if fmt.Sprint(l.Quiz) != before {
+			t.Errorf("%s: Shuffle changed the lesson's own quiz", l.ID)
+		}
+	}
+}
+
+func choiceTexts(q Question, a Answer) []string {
+	var out []string
+	for _, i := range a {
+		out = append(out, q.Choices[i])
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestShuffleFollowsTheSeed(t *testing.T) {
+	l, err := Get("containers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orders := func(seed uint64) string {
+		var b strings.Builder
+		for _, q := range l.Quiz.Shuffle(seeded(seed)).Questions {
+			fmt.Fprintln(&b, q.Choices)
+		}
+		return b.String()
+	}
+	if orders(1) != orders(1) {
+		t.Error("one seed gave two orders")
+	}
+	if orders(1) == orders(2) {
+		t.Errorf("seeds 1 and 2 gave the same order:\n%s", orders(1))
+	}
+	keyLetters := func(seed uint64) string {
+		var parts []string
+		for _, q := range l.Quiz.Shuffle(seeded(seed)).Questions {
+			parts = append(parts, q.Key().String())
+		}
+		return strings.Join(parts, ",")
+	}
+	if keyLetters(1) == keyLetters(2) {
+		t.Errorf("the right letters are the same under two seeds: %s", keyLetters(1))
 	}
 }

@@ -48,30 +48,38 @@ func loadSolution(lab *labs.Lab) tea.Cmd {
 		if err != nil {
 			err = fmt.Errorf("read the solution of lab %s: %w", lab.ID, err)
 		}
-		return docLoadedMsg{title: "Model solution of lab " + lab.ID + " (esc to go back)", body: b.String(), err: err}
+		body := b.String()
+		return docLoadedMsg{title: "Model solution of lab " + lab.ID, render: func(int) (string, error) { return body, nil }, err: err}
 	}
 }
 
-// loadLessons renders the lessons a lab links to. A lesson that cannot be
-// found is named with the command that lists the ones that exist, so the
-// learner still has a way to read it.
-func loadLessons(lab *labs.Lab, width int, colour bool) tea.Cmd {
+// loadLessons finds the lessons a lab links to; the pager draws them for its
+// width. A lesson that cannot be found is named with the command that lists
+// the ones that exist, so the learner still has a way to read it.
+func loadLessons(lab *labs.Lab, colour bool) tea.Cmd {
 	return func() tea.Msg {
-		var parts []string
+		var found []*lessons.Lesson
+		var missing []string
 		for _, id := range lab.Lessons {
 			l, err := lessons.Get(id)
 			if err != nil {
-				parts = append(parts, fmt.Sprintf("Lesson %q could not be opened here (%v).\nRead it with: devopsctl lesson show %s\n", id, err, id))
+				missing = append(missing, fmt.Sprintf("Lesson %q could not be opened here (%v).\nRead it with: devopsctl lesson show %s\n", id, err, id))
 				continue
 			}
-			text, err := lessons.Render(l, width, colour)
-			if err != nil {
-				parts = append(parts, fmt.Sprintf("Lesson %s could not be shown (%v).\nRead it with: devopsctl lesson show %s\n", id, err, id))
-				continue
-			}
-			parts = append(parts, text)
+			found = append(found, l)
 		}
-		return docLoadedMsg{title: "Lessons of lab " + lab.ID + ": " + strings.Join(lab.Lessons, ", "), body: strings.Join(parts, "\n\n")}
+		render := func(width int) (string, error) {
+			parts := append([]string(nil), missing...)
+			for _, l := range found {
+				text, err := lessons.Render(l, width, colour)
+				if err != nil {
+					text = fmt.Sprintf("Lesson %s could not be shown (%v).\nRead it with: devopsctl lesson show %s\n", l.ID, err, l.ID)
+				}
+				parts = append(parts, text)
+			}
+			return strings.Join(parts, "\n\n"), nil
+		}
+		return docLoadedMsg{title: "Lessons of lab " + lab.ID + ": " + strings.Join(lab.Lessons, ", "), render: render}
 	}
 }
 

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -157,8 +156,8 @@ func TestLabStartInTerminal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var p labs.Progress
-			if err := json.Unmarshal(data, &p); err != nil {
+			p, err := labs.ParseProgress(data)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if lp := p.Labs["tui-static"]; lp == nil || lp.PassedAt == nil || lp.Runs < 2 {

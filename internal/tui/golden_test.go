@@ -4,12 +4,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
 	"github.com/devopsctl/devopsctl/internal/checks"
 	"github.com/devopsctl/devopsctl/internal/labs"
 )
+
+// rawHeading is a line of a pane that starts with markdown's heading marker.
+var rawHeading = regexp.MustCompile(`(?m)(^|│)\s*#{1,6} `)
 
 // TestGoldenScreens keeps the look of the lab screen at two terminal sizes.
 // Run with -update to rewrite the files after an intended change.
@@ -47,6 +51,9 @@ func TestGoldenScreens(t *testing.T) {
 				sc.play(h)
 				got := h.m.View()
 				assertScreen(t, got, size.w, size.h)
+				if m := rawHeading.FindString(got); m != "" {
+					t.Errorf("a markdown heading is shown raw (%q):\n%s", m, got)
+				}
 				file := filepath.Join("testdata", "golden", fmt.Sprintf("%s-%dx%d.txt", sc.name, size.w, size.h))
 				if *update {
 					if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {

@@ -18,6 +18,8 @@ type keyMap struct {
 	Down     key.Binding
 	PageUp   key.Binding
 	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
 	Help     key.Binding
 	Quit     key.Binding
 }
@@ -38,6 +40,8 @@ func newKeyMap() keyMap {
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown", " "), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 	}
@@ -48,12 +52,14 @@ func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Check, k.Hint, k.Next, k.List, k.Help, k.Quit}
 }
 
-// FullHelp is what `?` shows, in columns.
+// FullHelp is what `?` shows, in columns narrow enough for 80 cells. The
+// scroll keys move the pane in focus: the results, until tab switches to
+// the instructions.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Check, k.Cancel, k.Hint, k.Solution},
-		{k.Lesson, k.Next, k.List, k.Reset},
-		{k.Focus, k.Up, k.Down, k.PageDown},
-		{k.Log, k.Help, k.Quit},
+		{k.Check, k.Cancel, k.Hint, k.Solution, k.Lesson},
+		{k.Next, k.List, k.Reset, k.Log, k.Focus},
+		{k.Up, k.Down, k.PageUp, k.PageDown},
+		{k.Top, k.Bottom, k.Help, k.Quit},
 	}
 }

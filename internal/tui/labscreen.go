@@ -13,7 +13,7 @@ import (
 
 // setLab puts a lab in view. The learner's last results, if any, are shown
 // straight away; the run that Init or switchLab starts replaces them.
-func (m *Model) setLab(lab *labs.Lab, dir string) {
+func (m *labScreen) setLab(lab *labs.Lab, dir string) {
 	m.lab, m.dir = lab, dir
 	m.readme, m.readmeOK, m.rendered, m.renderedWidth = "", false, "", 0
 	m.last, m.lastFromDisk, m.hint, m.live = nil, false, "", nil
@@ -27,7 +27,7 @@ func (m *Model) setLab(lab *labs.Lab, dir string) {
 	m.layout()
 }
 
-func (m *Model) startWatch() tea.Cmd {
+func (m *labScreen) startWatch() tea.Cmd {
 	if m.watchCancel != nil {
 		m.watchCancel()
 	}
@@ -46,7 +46,7 @@ func (m *Model) startWatch() tea.Cmd {
 // first, and the new one starts once it has returned: the Runner removes
 // every engine resource labelled for the lab on its way out, which would
 // take the new run's containers with it if both overlapped.
-func (m *Model) requestRun(why string) tea.Cmd {
+func (m *labScreen) requestRun(why string) tea.Cmd {
 	if m.running {
 		if !m.pendingRun {
 			m.pendingRun = true
@@ -70,7 +70,7 @@ func (m *Model) requestRun(why string) tea.Cmd {
 }
 
 // handleEvent deals with what the session's goroutines and commands report.
-func (m *Model) handleEvent(msg tea.Msg) tea.Cmd {
+func (m *labScreen) handleEvent(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case readmeLoadedMsg:
 		if msg.labID == m.lab.ID {
@@ -122,7 +122,7 @@ func (m *Model) handleEvent(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) runDone(msg runDoneMsg) tea.Cmd {
+func (m *labScreen) runDone(msg runDoneMsg) tea.Cmd {
 	m.running, m.current = false, ""
 	m.cancelRun()
 	if msg.Engine != nil {
@@ -176,7 +176,7 @@ func problem(r *labs.Report) string {
 	return ""
 }
 
-func (m *Model) labKey(msg tea.KeyMsg) tea.Cmd {
+func (m *labScreen) labKey(msg tea.KeyMsg) tea.Cmd {
 	if m.confirmReset {
 		m.confirmReset = false
 		if s := msg.String(); s == "y" || s == "Y" {
@@ -207,9 +207,6 @@ func (m *Model) labKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		return m.pick(next.ID)
-	case keyMatches(msg, k.List):
-		m.picker = components.NewPicker(m.pickItems(), m.lab.ID, m.st.comp)
-		m.screen = screenPicker
 	case keyMatches(msg, k.Reset):
 		m.confirmReset = true
 	case keyMatches(msg, k.Solution):
@@ -223,7 +220,7 @@ func (m *Model) labKey(msg tea.KeyMsg) tea.Cmd {
 			m.note = "this lab links no lesson; devopsctl lesson list shows them all"
 			return nil
 		}
-		return loadLessons(m.lab, m.width-2, m.opts.Colour)
+		return loadLessons(m.lab, m.opts.Colour)
 	case keyMatches(msg, k.Log):
 		if m.logVisible() {
 			m.logMode = logHidden
@@ -237,20 +234,37 @@ func (m *Model) labKey(msg tea.KeyMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
 	default:
-		var cmd tea.Cmd
-		if m.focusResults {
-			m.results, cmd = m.results.Update(msg)
-		} else {
-			m.instr, cmd = m.instr.Update(msg)
-		}
-		return cmd
+		m.scroll(msg)
 	}
 	return nil
 }
 
+// scroll moves the pane in focus for a scroll key; other keys do nothing.
+func (m *labScreen) scroll(msg tea.KeyMsg) {
+	vp := &m.instr
+	if m.focusResults {
+		vp = &m.results
+	}
+	k := m.keys
+	switch {
+	case keyMatches(msg, k.Up):
+		vp.ScrollUp(1)
+	case keyMatches(msg, k.Down):
+		vp.ScrollDown(1)
+	case keyMatches(msg, k.PageUp):
+		vp.PageUp()
+	case keyMatches(msg, k.PageDown):
+		vp.PageDown()
+	case keyMatches(msg, k.Top):
+		vp.GotoTop()
+	case keyMatches(msg, k.Bottom):
+		vp.GotoBottom()
+	}
+}
+
 // quit leaves at once, unless a run is going: it is cancelled and the program
 // ends when the run has cleaned up. A second ctrl+c does not wait.
-func (m *Model) quit() tea.Cmd {
+func (m *labScreen) quit() tea.Cmd {
 	if !m.running || m.quitting {
 		return tea.Quit
 	}
@@ -262,7 +276,7 @@ func (m *Model) quit() tea.Cmd {
 
 // nextHint climbs the hint ladder one step, starting again when the first
 // problem changed since the last hint.
-func (m *Model) nextHint() tea.Cmd {
+func (m *labScreen) nextHint() tea.Cmd {
 	ladder := labs.Hints(m.lab, m.last)
 	if len(ladder) == 0 {
 		m.note = "this lab has no hints; the instructions walk through every step"
@@ -287,7 +301,7 @@ func (m *Model) nextHint() tea.Cmd {
 	})
 }
 
-func (m *Model) resetDone(msg resetDoneMsg) tea.Cmd {
+func (m *labScreen) resetDone(msg resetDoneMsg) tea.Cmd {
 	if msg.err != nil {
 		m.note = msg.err.Error()
 		return nil
@@ -306,7 +320,7 @@ func (m *Model) resetDone(msg resetDoneMsg) tea.Cmd {
 }
 
 // pick opens the lab with id, unless it is the one in view.
-func (m *Model) pick(id string) tea.Cmd {
+func (m *labScreen) pick(id string) tea.Cmd {
 	if id == m.lab.ID {
 		return nil
 	}
@@ -323,7 +337,7 @@ func (m *Model) pick(id string) tea.Cmd {
 	return openLab(lab, recorded, m.dir)
 }
 
-func (m *Model) labOpened(msg labOpenedMsg) tea.Cmd {
+func (m *labScreen) labOpened(msg labOpenedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.note = msg.err.Error()
 		return nil
@@ -339,9 +353,8 @@ func (m *Model) labOpened(msg labOpenedMsg) tea.Cmd {
 }
 
 // switchLab puts another lab in view: new watcher, new instructions, a run.
-func (m *Model) switchLab(to labOpenedMsg) tea.Cmd {
+func (m *labScreen) switchLab(to labOpenedMsg) tea.Cmd {
 	m.setLab(to.lab, to.dir)
-	m.screen = screenLab
 	m.opts.Progress.At(to.lab.ID, to.dir)
 	id, dir := to.lab.ID, to.dir
 	verb := "opened"
@@ -353,7 +366,7 @@ func (m *Model) switchLab(to labOpenedMsg) tea.Cmd {
 	return tea.Batch(save, loadReadme(to.lab), m.startWatch(), run)
 }
 
-func (m *Model) pickItems() []components.PickItem {
+func (m *labScreen) pickItems() []components.PickItem {
 	var items []components.PickItem
 	for _, l := range m.opts.Catalog.Labs() {
 		lp := m.opts.Progress.Labs[l.ID]

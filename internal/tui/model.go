@@ -57,8 +57,20 @@ const (
 	defaultHeight = 24
 )
 
-// Model is the root model.
+// Model is the root model. It owns the terminal's size and which screen is
+// in front, and routes to them: the lab screen, the lab picker, the pager.
+// The lab screen is embedded so that its state reads as the model's.
 type Model struct {
+	*labScreen
+	width, height int
+	screen        screen
+	picker        components.Picker
+	pager         components.Pager
+}
+
+// labScreen is the lab in front: steps, instructions, results, the build
+// log and the run and watch behind them.
+type labScreen struct {
 	opts Options
 	s    *session
 	st   styles
@@ -67,9 +79,6 @@ type Model struct {
 	spin spinner.Model
 
 	width, height int
-	screen        screen
-	picker        components.Picker
-	pager         components.Pager
 	confirmReset  bool
 
 	lab      *labs.Lab
@@ -141,26 +150,27 @@ func New(opts Options) *Model {
 		opts.Renderer.SetColorProfile(termenv.Ascii)
 	}
 	st := newStyles(opts.Renderer)
-	m := &Model{
+	m := &labScreen{
 		opts: opts, s: newSession(), st: st, keys: newKeyMap(),
 		help: help.New(), spin: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.comp.Running)),
 		width: defaultWidth, height: defaultHeight,
 		instr: viewport.New(defaultWidth, 1), results: viewport.New(defaultWidth, 1),
 		log: components.NewLog(500),
+		// The results are what a learner scrolls most: the scroll keys move
+		// them until tab turns to the instructions.
+		focusResults: true,
 	}
 	m.help.Styles = helpStyles(st)
-	m.instr.KeyMap, m.results.KeyMap = components.ScrollKeys(), components.ScrollKeys()
 	m.setLab(opts.Lab, opts.Dir)
-	return m
+	return &Model{labScreen: m, width: defaultWidth, height: defaultHeight}
 }
 
-// Init starts watching, loads the instructions and runs the checks once.
-func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.s.listen(), loadReadme(m.lab), m.startWatch(), m.requestRun(m.note))
-}
+// Init starts the lab screen.
+func (m *Model) Init() tea.Cmd { return m.labScreen.init() }
 
-// Update routes a message: session events and the window size to every part,
-// keys to the screen in front.
+// Update routes a message: the window size to every screen, keys to the
+// screen in front, what a screen asks for to the root, and session events to
+// the lab screen, which keeps running behind the others.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case channelMsg:
@@ -169,16 +179,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.pager.SetSize(m.width, m.height)
-		m.layout()
+		m.labScreen.setSize(m.width, m.height)
 		return m, nil
-	case spinner.TickMsg:
-		if !m.running {
-			return m, nil // let the tick chain end; the next run starts another
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		m.refreshResults(false)
-		return m, cmd
 	case components.ClosedMsg:
 		m.screen = screenLab
 		return m, nil
@@ -190,13 +192,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.note = msg.err.Error()
 			return m, nil
 		}
-		m.pager = components.NewPager(msg.title, msg.body, m.width, m.height, m.st.comp)
+		m.pager = components.NewPager(msg.title, msg.render, "back", m.st.comp)
+		m.pager.SetSize(m.width, m.height)
 		m.screen = screenPager
 		return m, nil
+	case labOpenedMsg:
+		// A lab opened from the picker or with n comes to the front.
+		m.screen = screenLab
 	case tea.KeyMsg:
 		return m, m.routeKey(msg)
 	}
-	return m, m.handleEvent(msg)
+	return m, m.labScreen.update(msg)
 }
 
 func (m *Model) routeKey(msg tea.KeyMsg) tea.Cmd {
@@ -210,6 +216,11 @@ func (m *Model) routeKey(msg tea.KeyMsg) tea.Cmd {
 	case screenPager:
 		m.pager, cmd = m.pager.Update(msg)
 	default:
+		if key.Matches(msg, m.keys.List) && !m.confirmReset {
+			m.picker = components.NewPicker(m.pickItems(), m.lab.ID, m.st.comp)
+			m.screen = screenPicker
+			return nil
+		}
 		cmd = m.labKey(msg)
 	}
 	return cmd
@@ -226,9 +237,35 @@ func (m *Model) View() string {
 	return m.labView()
 }
 
+// init starts watching, loads the instructions and runs the checks once.
+func (m *labScreen) init() tea.Cmd {
+	return tea.Batch(m.s.listen(), loadReadme(m.lab), m.startWatch(), m.requestRun(m.note))
+}
+
+// setSize lays the panes out for a new terminal size.
+func (m *labScreen) setSize(width, height int) {
+	m.width, m.height = width, height
+	m.layout()
+}
+
+// update takes what the session's goroutines and commands report, and the
+// spinner's ticks.
+func (m *labScreen) update(msg tea.Msg) tea.Cmd {
+	if tick, ok := msg.(spinner.TickMsg); ok {
+		if !m.running {
+			return nil // let the tick chain end; the next run starts another
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(tick)
+		m.refreshResults(false)
+		return cmd
+	}
+	return m.handleEvent(msg)
+}
+
 // stop cancels the run and the watcher and waits until the run has removed
 // what it created on the engine.
-func (m *Model) stop() {
+func (m *labScreen) stop() {
 	if m.cancelRun != nil {
 		m.cancelRun()
 	}

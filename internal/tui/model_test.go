@@ -284,9 +284,28 @@ func TestLessonKey(t *testing.T) {
 	if !ok || doc.err != nil {
 		t.Fatalf("o: %#v", msg)
 	}
-	if !strings.Contains(doc.title, "containers") || strings.TrimSpace(doc.body) == "" {
-		t.Errorf("lesson document: %q, %d bytes", doc.title, len(doc.body))
+	body, err := doc.render(78)
+	if !strings.Contains(doc.title, "containers") || err != nil || strings.TrimSpace(body) == "" {
+		t.Errorf("lesson document: %q, %d bytes, %v", doc.title, len(body), err)
 	}
+	// The lab screen opens it in the lessons' own pager: search included.
+	h.send(doc)
+	if h.m.screen != screenPager {
+		t.Fatal("the lesson did not open")
+	}
+	for _, k := range []string{"/", "i", "m", "a", "g", "e", "enter"} {
+		h.key(k)
+	}
+	v := h.view()
+	if !strings.Contains(v, "match 1/") || !strings.Contains(v, "q back") {
+		t.Errorf("search in the lesson pager:\n%s", v)
+	}
+	assertScreen(t, h.m.View(), 80, 24)
+	if rawHeading.MatchString(v) {
+		t.Errorf("a heading is shown raw in the lesson:\n%s", v)
+	}
+	h.send(tea.WindowSizeMsg{Width: 60, Height: 20})
+	assertScreen(t, h.m.View(), 60, 20)
 }
 
 func TestViewFitsEverySize(t *testing.T) {

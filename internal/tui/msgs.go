@@ -73,8 +73,10 @@ type resetDoneMsg struct {
 // docLoadedMsg is a document to show full screen: a solution or a lesson.
 type docLoadedMsg struct {
 	title string
-	body  string
-	err   error
+	// render draws the document for a width; the pager calls it again when
+	// the terminal is resized.
+	render func(width int) (string, error)
+	err    error
 }
 
 // labOpenedMsg says another lab's workspace is ready (or why it is not).

@@ -37,7 +37,7 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 }
 
 // farewell is the line left on the terminal after the screen closes.
-func (m *Model) farewell() string {
+func (m *labScreen) farewell() string {
 	state := "not checked yet"
 	if m.last != nil {
 		state = m.last.Summary()

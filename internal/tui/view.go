@@ -5,14 +5,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/glamour"
-	"github.com/charmbracelet/glamour/ansi"
-	glamourstyles "github.com/charmbracelet/glamour/styles"
+	"github.com/charmbracelet/bubbles/viewport"
 	xansi "github.com/charmbracelet/x/ansi"
 	"github.com/devopsctl/devopsctl/internal/checks"
 	"github.com/devopsctl/devopsctl/internal/labs"
+	"github.com/devopsctl/devopsctl/internal/markdown"
 	"github.com/devopsctl/devopsctl/internal/tui/components"
-	"github.com/muesli/termenv"
 )
 
 // Below this width the steps go above the instructions instead of beside them.
@@ -28,7 +26,7 @@ type geometry struct {
 	helpH          int
 }
 
-func (m *Model) geometry() geometry {
+func (m *labScreen) geometry() geometry {
 	g := geometry{helpH: 1}
 	if m.help.ShowAll {
 		g.helpH = len(strings.Split(m.help.View(m.keys), "\n"))
@@ -60,7 +58,7 @@ func (m *Model) geometry() geometry {
 }
 
 // logVisible says whether the build log pane is on screen.
-func (m *Model) logVisible() bool {
+func (m *labScreen) logVisible() bool {
 	switch m.logMode {
 	case logShown:
 		return true
@@ -71,7 +69,7 @@ func (m *Model) logVisible() bool {
 }
 
 // layout sizes the viewports and re-renders the instructions for a new width.
-func (m *Model) layout() {
+func (m *labScreen) layout() {
 	g := m.geometry()
 	m.help.Width = m.width
 	m.instr.Width, m.instr.Height = g.instrW, g.topH
@@ -84,37 +82,20 @@ func (m *Model) layout() {
 	m.refreshResults(false)
 }
 
-// renderReadme draws the instructions with glamour. Without colour it uses
-// the no-terminal style, so nothing depends on what the terminal supports.
-func (m *Model) renderReadme(width int) string {
+// renderReadme draws the instructions at the pane's width, the way lessons
+// are drawn: headings without their # markers.
+func (m *labScreen) renderReadme(width int) string {
 	if m.readme == "" {
 		return "loading the instructions…"
 	}
 	if !m.readmeOK {
 		return components.Wrap(m.readme, width, 0)
 	}
-	style, profile := glamourstyles.NoTTYStyleConfig, termenv.Ascii
-	if m.opts.Colour {
-		style, profile = glamourstyles.DarkStyleConfig, termenv.ANSI256
+	out, err := markdown.Render(m.readme, max(width-2, 20), m.opts.Colour)
+	if err != nil {
+		return components.Wrap(m.readme, width, 0)
 	}
-	plainEmphasis(&style, m.opts.Colour)
-	r, err := glamour.NewTermRenderer(glamour.WithStyles(style), glamour.WithColorProfile(profile), glamour.WithWordWrap(max(width-2, 20)))
-	if err == nil {
-		if out, rerr := r.Render(m.readme); rerr == nil {
-			return strings.Trim(trimRight(out), "\n")
-		}
-	}
-	return components.Wrap(m.readme, width, 0)
-}
-
-// plainEmphasis drops the ** markers the no-terminal style puts around bold
-// text: glamour repeats them at each source line a span crosses.
-func plainEmphasis(s *ansi.StyleConfig, colour bool) {
-	if colour {
-		return
-	}
-	s.Strong.BlockPrefix, s.Strong.BlockSuffix = "", ""
-	s.Emph.BlockPrefix, s.Emph.BlockSuffix = "", ""
+	return strings.Trim(trimRight(out), "\n")
 }
 
 func trimRight(s string) string {
@@ -126,7 +107,7 @@ func trimRight(s string) string {
 }
 
 // labView composes the lab screen.
-func (m *Model) labView() string {
+func (m *labScreen) labView() string {
 	g := m.geometry()
 	// The running check's line shows elapsed time, so it is redrawn with the
 	// clock, not only when a message changes the results.
@@ -136,7 +117,7 @@ func (m *Model) labView() string {
 	var rows []string
 	rows = append(rows, m.headerLine())
 	stepsView := m.stepsList().View(g.stepsW)
-	instrTitle := m.paneTitle("Instructions", !m.focusResults, m.instr.ScrollPercent())
+	instrTitle := m.paneTitle("Instructions", !m.focusResults, m.instr)
 	if g.sideBySide {
 		left := components.Fit(m.st.bold.Render("Steps")+"\n"+stepsView, g.stepsW, g.topH+1)
 		right := components.Fit(instrTitle+"\n"+m.instr.View(), g.instrW, g.topH+1)
@@ -149,7 +130,7 @@ func (m *Model) labView() string {
 		rows = append(rows, components.Fit(m.st.bold.Render("Steps")+"\n"+stepsView, m.width, g.stepsH))
 		rows = append(rows, components.Fit(instrTitle+"\n"+m.instr.View(), m.width, g.topH+1))
 	}
-	rows = append(rows, m.rule(m.paneTitle("Results", m.focusResults, m.results.ScrollPercent())))
+	rows = append(rows, m.rule(m.paneTitle("Results", m.focusResults, m.results)))
 	rows = append(rows, components.Fit(m.results.View(), m.width, g.resultsH))
 	if g.logH > 0 {
 		rows = append(rows, m.rule(m.st.bold.Render("Build log")+m.st.dim.Render(" (b hides)")))
@@ -160,7 +141,7 @@ func (m *Model) labView() string {
 	return components.Fit(strings.Join(rows, "\n"), m.width, m.height)
 }
 
-func (m *Model) headerLine() string {
+func (m *labScreen) headerLine() string {
 	left := m.st.header.Render("devopsctl · lab "+m.lab.ID+":") + " " + m.lab.Title
 	var right string
 	switch m.watchMode {
@@ -181,24 +162,30 @@ func (m *Model) headerLine() string {
 	return left + strings.Repeat(" ", gap) + right
 }
 
-func (m *Model) paneTitle(name string, focused bool, pct float64) string {
+// paneTitle names a pane and, when its text is longer than the pane, how far
+// it is scrolled and how to scroll it: the keys move the pane in focus.
+func (m *labScreen) paneTitle(name string, focused bool, vp viewport.Model) string {
 	title := m.st.bold.Render(name)
 	if focused {
 		title = m.st.focused.Render(name)
 	}
-	if pct > 0 && pct < 1 {
-		title += m.st.dim.Render(fmt.Sprintf(" %d%%", int(pct*100)))
+	if vp.TotalLineCount() <= vp.Height {
+		return title
 	}
-	return title
+	how := "tab, then j/k to scroll"
+	if focused {
+		how = "j/k to scroll"
+	}
+	return title + m.st.dim.Render(fmt.Sprintf(" %d%% · %s", int(vp.ScrollPercent()*100), how))
 }
 
-func (m *Model) rule(title string) string {
+func (m *labScreen) rule(title string) string {
 	line := m.st.rule.Render("── ") + title + " "
 	return components.FitLine(line+m.st.rule.Render(strings.Repeat("─", max(m.width-lipWidth(line), 0))), m.width)
 }
 
 // statusLine says where the run stands, or the question being asked.
-func (m *Model) statusLine() string {
+func (m *labScreen) statusLine() string {
 	if m.confirmReset {
 		return m.st.warn.Render("Put the starter files back? Changed files are backed up first. [y/N]")
 	}
@@ -228,7 +215,7 @@ func (m *Model) statusLine() string {
 	return " " + strings.Join(parts, m.st.dim.Render(" · "))
 }
 
-func (m *Model) runningText() string {
+func (m *labScreen) runningText() string {
 	done := len(m.live)
 	text := fmt.Sprintf("checking %d/%d", min(done+1, len(m.lab.Checks)), len(m.lab.Checks))
 	if t0, ok := m.started[m.current]; ok && m.current != "" {
@@ -241,7 +228,7 @@ func (m *Model) runningText() string {
 
 // stepsList turns the run state into the steps component: a result of this
 // run first, then the running check, then the last run's verdict.
-func (m *Model) stepsList() components.Steps {
+func (m *labScreen) stepsList() components.Steps {
 	steps := components.Steps{Spinner: m.spin.View(), Styles: m.st.comp}
 	for _, c := range m.lab.Checks {
 		st := components.Step{Title: c.Title, State: components.StepPending}
@@ -261,7 +248,7 @@ func (m *Model) stepsList() components.Steps {
 
 // shownResult is the result to show for check id: this run's, or while it
 // runs, the last run's.
-func (m *Model) shownResult(id string) (labs.CheckResult, bool) {
+func (m *labScreen) shownResult(id string) (labs.CheckResult, bool) {
 	if r, ok := m.live[id]; ok {
 		return r, true
 	}
@@ -290,14 +277,14 @@ func stepState(s checks.Status) components.StepState {
 }
 
 // refreshResults rebuilds the results pane; top scrolls it back to the start.
-func (m *Model) refreshResults(top bool) {
+func (m *labScreen) refreshResults(top bool) {
 	m.results.SetContent(m.resultsText(m.width))
 	if top {
 		m.results.GotoTop()
 	}
 }
 
-func (m *Model) resultsText(width int) string {
+func (m *labScreen) resultsText(width int) string {
 	var b strings.Builder
 	if m.hint != "" {
 		b.WriteString(components.Wrap(m.hint, width, 1) + "\n\n")
@@ -335,7 +322,7 @@ func (m *Model) resultsText(width int) string {
 
 // resultText is one check in the results pane: the verdict, then for a check
 // that did not pass, its message, a little evidence and the hint.
-func (m *Model) resultText(r labs.CheckResult, width int) string {
+func (m *labScreen) resultText(r labs.CheckResult, width int) string {
 	icon := components.Steps{Styles: m.st.comp}.Icon(stepState(r.Status))
 	line := " " + icon + " " + r.Title
 	if r.Status == checks.Pass {
@@ -364,7 +351,7 @@ func (m *Model) resultText(r labs.CheckResult, width int) string {
 
 // finishedText is shown once every check passed: what the learner can now
 // do, and where to go next.
-func (m *Model) finishedText(width int) string {
+func (m *labScreen) finishedText(width int) string {
 	var b strings.Builder
 	b.WriteString(" " + m.st.good.Render("Well done: "+m.last.Summary()+"!") + "\n")
 	if len(m.lab.Learned) > 0 {
@@ -386,7 +373,7 @@ func lipWidth(s string) int { return xansi.StringWidth(s) }
 
 // runningResult is the line of the check in progress, with its elapsed time
 // once it is slow enough to wonder about.
-func (m *Model) runningResult(c *labs.CheckSpec, width int) string {
+func (m *labScreen) runningResult(c *labs.CheckSpec, width int) string {
 	line := " " + m.st.comp.Running.Render(m.spin.View()) + " " + c.Title + m.st.dim.Render(" — running")
 	if t0, ok := m.started[c.ID]; ok {
 		if el := m.opts.Now().Sub(t0); el >= time.Second {

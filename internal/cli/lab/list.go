@@ -3,10 +3,10 @@ package lab
 import (
 	"encoding/json"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/iostreams"
+	"github.com/devopsctl/devopsctl/internal/tableprinter"
 	"github.com/spf13/cobra"
 )
 
@@ -67,14 +67,33 @@ func listRun(opts *ListOptions) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
 	}
-	tw := tabwriter.NewWriter(opts.IO.Out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTITLE\tLEVEL\tTIME\tSTATUS")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d min\t%s\n", r.ID, r.Title, r.Difficulty, r.Minutes, r.Status)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
+	if err := writeLabTable(opts.IO, rows); err != nil {
+		return fmt.Errorf("write lab list: %w", err)
 	}
 	fmt.Fprintln(opts.IO.Out, "\nStart one with: devopsctl lab start <id>")
 	return nil
+}
+
+// writeLabTable lines the labs up in columns. On a terminal too narrow for
+// the longest title, titles are cut rather than wrapped, so the columns stay
+// in line; piped output keeps every title whole.
+func writeLabTable(io *iostreams.IOStreams, rows []listedLab) error {
+	t := tableprinter.New(io.Out, io.TerminalWidth())
+	t.CutOnly(1)
+	t.AddRow("ID", "TITLE", "LEVEL", "TIME", "STATUS")
+	for _, r := range rows {
+		t.AddRow(r.ID, r.Title, r.Difficulty, fmt.Sprintf("%d min", r.Minutes), statusMark(r.Status)+" "+r.Status)
+	}
+	return t.Render()
+}
+
+// statusMark lets progress be seen at a glance down the status column.
+func statusMark(status string) string {
+	switch status {
+	case "passed":
+		return "✓"
+	case "in progress":
+		return "•"
+	}
+	return "·"
 }

@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/iostreams"
 	"github.com/devopsctl/devopsctl/internal/lessons"
 	"github.com/devopsctl/devopsctl/internal/state"
+	"github.com/devopsctl/devopsctl/internal/tableprinter"
 	"github.com/spf13/cobra"
 )
 
@@ -77,8 +77,9 @@ func listRun(opts *ListOptions) error {
 		}
 		return nil
 	}
-	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTITLE\tLABS\tBEST QUIZ")
+	tw := tableprinter.New(opts.IO.Out, opts.IO.TerminalWidth())
+	tw.CutOnly(1)
+	tw.AddRow("ID", "TITLE", "LABS", "BEST QUIZ")
 	for _, it := range items {
 		labs := strings.Join(it.Labs, ", ")
 		if labs == "" {
@@ -91,9 +92,9 @@ func listRun(opts *ListOptions) error {
 				best += " passed"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", it.ID, it.Title, labs, best)
+		tw.AddRow(it.ID, it.Title, labs, best)
 	}
-	if err := tw.Flush(); err != nil {
+	if err := tw.Render(); err != nil {
 		return fmt.Errorf("write lesson list: %w", err)
 	}
 	if opts.IO.IsStdoutTTY() {

@@ -66,3 +66,33 @@ func TestStepsView(t *testing.T) {
 		}
 	}
 }
+
+// TestPickerColumnsLineUp lists labs with wide titles: the details start at
+// the same cell on every line, and a title too long is cut, not the details.
+func TestPickerColumnsLineUp(t *testing.T) {
+	items := []PickItem{
+		{ID: "dockerfile", Title: "Your first Dockerfile", Detail: "beginner · 30 min", Done: true},
+		{ID: "bluegreen-vs-rolling", Title: "Blue/green or rolling? Ship a release without users noticing", Detail: "intermediate · 40 min"},
+		{ID: "compose-jp", Title: "コンテナを組み合わせる", Detail: "beginner · 20 min"},
+		{ID: "ship", Title: "🚀 Ship it", Detail: "advanced · 45 min"},
+	}
+	for _, width := range []int{120, 80} {
+		view := Picker{Items: items}.View(width, 10)
+		lines := strings.Split(view, "\n")[3:7]
+		at := -1
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w != width {
+				t.Errorf("width %d: line %d is %d cells", width, i+1, w)
+			}
+			cut := strings.Index(l, "  "+strings.Fields(items[i].Detail)[0])
+			if cut < 0 {
+				t.Fatalf("width %d: line %d lost its detail: %q", width, i+1, l)
+			}
+			if c := ansi.StringWidth(l[:cut]); at < 0 {
+				at = c
+			} else if c != at {
+				t.Errorf("width %d: line %d has its detail at cell %d, line 1 at %d:\n%s", width, i+1, c, at, view)
+			}
+		}
+	}
+}

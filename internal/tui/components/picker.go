@@ -1,11 +1,11 @@
 package components
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/devopsctl/devopsctl/internal/tableprinter"
 )
 
 // PickItem is one lab in the picker.
@@ -65,6 +65,8 @@ func (p Picker) Update(msg tea.Msg) (Picker, tea.Cmd) {
 }
 
 // View renders the list in width x height, keeping the cursor in sight.
+// The columns line up in terminal cells, wide titles included; a title too
+// long for the width is cut so that the details stay in view.
 func (p Picker) View(width, height int) string {
 	head := []string{p.Styles.Title.Render("Labs"), p.Styles.Dim.Render("↑/↓ choose · enter open · esc back"), ""}
 	room := max(height-len(head), 1)
@@ -72,6 +74,7 @@ func (p Picker) View(width, height int) string {
 	if p.Cursor >= room {
 		first = p.Cursor - room + 1
 	}
+	rows := p.rows(width - 2) // the mark and its space
 	lines := head
 	for i := first; i < len(p.Items) && i < first+room; i++ {
 		it := p.Items[i]
@@ -79,12 +82,26 @@ func (p Picker) View(width, height int) string {
 		if it.Done {
 			mark = p.Styles.Pass.Render("✓")
 		}
-		line := fmt.Sprintf("%s %-14s %s  %s", mark, it.ID, it.Title, p.Styles.Dim.Render(it.Detail))
-		line = FitLine(line, width)
+		line := FitLine(mark+" "+rows[i], width)
 		if i == p.Cursor {
 			line = p.Styles.Selected.Render(line)
 		}
 		lines = append(lines, line)
 	}
 	return Fit(strings.Join(lines, "\n"), width, height)
+}
+
+// rows lays every item out as id, title and dimmed detail in aligned
+// columns, over all items so that scrolling does not move the columns.
+func (p Picker) rows(width int) []string {
+	var b strings.Builder
+	t := tableprinter.New(&b, width)
+	t.CutOnly(1)
+	for _, it := range p.Items {
+		t.AddRow(it.ID, it.Title, p.Styles.Dim.Render(it.Detail))
+	}
+	if err := t.Render(); err != nil {
+		return make([]string, len(p.Items)) // a strings.Builder does not fail
+	}
+	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 }
