@@ -70,7 +70,7 @@ func TestInterruptMidBuild(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("the slow build step never started")
 	}
-	t.Cleanup(func() { docker.CleanWorkspace(eng, ws) })
+	testenv.CleanupImages(t, eng, testenv.WorkspaceMatch(ws))
 	sent := time.Now()
 	cmd.Process.Signal(syscall.SIGINT)
 	err := cmd.Wait()

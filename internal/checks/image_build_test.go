@@ -19,10 +19,7 @@ const scratchServer = "FROM scratch\nCOPY server /server\nEXPOSE 8080\nCMD [\"/s
 func TestImageBuild(t *testing.T) {
 	eng := testenv.Engine(t)
 	const lab = "test-image-build"
-	t.Cleanup(func() {
-		docker.CleanAll(eng, lab)
-		testenv.NoLeftovers(t, eng, lab)
-	})
+	t.Cleanup(func() { testenv.NoLeftovers(t, eng, lab) })
 	tests := []struct {
 		name       string
 		dockerfile string // "" means no Dockerfile at all
@@ -45,6 +42,7 @@ func TestImageBuild(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := testenv.ServerWorkspace(t, tt.dockerfile)
+			testenv.CleanupImages(t, eng, testenv.WorkspaceMatch(dir))
 			switch {
 			case tt.raw != nil:
 				os.WriteFile(filepath.Join(dir, "Dockerfile"), tt.raw, 0o644)
@@ -72,8 +70,9 @@ func TestImageBuild(t *testing.T) {
 func TestImageBuildStopsOnCancel(t *testing.T) {
 	eng := testenv.Engine(t)
 	const lab = "test-image-build-cancel"
-	t.Cleanup(func() { docker.CleanAll(eng, lab); testenv.NoLeftovers(t, eng, lab) })
+	t.Cleanup(func() { testenv.NoLeftovers(t, eng, lab) })
 	dir := testenv.ServerWorkspace(t, "FROM scratch\nCOPY server /server\nENV MODE=silent\nRUN [\"/server\"]\n")
+	testenv.CleanupImages(t, eng, testenv.WorkspaceMatch(dir))
 	ctx, cancel := context.WithCancel(context.Background())
 	env := engineEnv(dir, lab, eng)
 	pr, pw := io.Pipe()
