@@ -28,7 +28,6 @@ func buildTestImage(t *testing.T, eng docker.Engine, lab, extra string) string {
 func TestContainerHTTP(t *testing.T) {
 	eng := testenv.Engine(t)
 	const lab = "test-container-http"
-	t.Cleanup(func() { testenv.NoLeftovers(t, eng, lab) })
 	tests := []struct {
 		name     string
 		image    string // Dockerfile lines added to the scratch server; "-" for no image
@@ -67,7 +66,7 @@ func TestContainerHTTP(t *testing.T) {
 			if tt.evidence != "" && !strings.Contains(strings.Join(r.Evidence, "\n"), tt.evidence) {
 				t.Errorf("evidence lacks %q: %v", tt.evidence, r.Evidence)
 			}
-			testenv.NoLeftovers(t, eng, lab)
+			testenv.NoLeftoversIn(t, eng, testenv.WorkspaceMatch(dir))
 		})
 	}
 }
@@ -96,7 +95,7 @@ func TestContainerHTTPRemovesContainerOnCancel(t *testing.T) {
 	if !started || r.Status != Error {
 		t.Fatalf("got %s (%s), want error after the container started", r.Status, r.Message)
 	}
-	testenv.NoLeftovers(t, eng, lab)
+	testenv.NoLeftoversIn(t, eng, testenv.WorkspaceMatch(dir))
 }
 
 func TestContainerHTTPStartFailure(t *testing.T) {

@@ -19,7 +19,6 @@ const scratchServer = "FROM scratch\nCOPY server /server\nEXPOSE 8080\nCMD [\"/s
 func TestImageBuild(t *testing.T) {
 	eng := testenv.Engine(t)
 	const lab = "test-image-build"
-	t.Cleanup(func() { testenv.NoLeftovers(t, eng, lab) })
 	tests := []struct {
 		name       string
 		dockerfile string // "" means no Dockerfile at all
@@ -51,6 +50,7 @@ func TestImageBuild(t *testing.T) {
 			}
 			r := run(t, mustCheck(t, "image_build", tt.with), engineEnv(dir, lab, eng))
 			wantStatus(t, r, tt.status, tt.reason)
+			testenv.NoLeftoversIn(t, eng, testenv.WorkspaceMatch(dir))
 			if !strings.Contains(r.Message, tt.inMessage) {
 				t.Errorf("message %q does not name %q", r.Message, tt.inMessage)
 			}
@@ -70,7 +70,6 @@ func TestImageBuild(t *testing.T) {
 func TestImageBuildStopsOnCancel(t *testing.T) {
 	eng := testenv.Engine(t)
 	const lab = "test-image-build-cancel"
-	t.Cleanup(func() { testenv.NoLeftovers(t, eng, lab) })
 	dir := testenv.ServerWorkspace(t, "FROM scratch\nCOPY server /server\nENV MODE=silent\nRUN [\"/server\"]\n")
 	testenv.CleanupImages(t, eng, testenv.WorkspaceMatch(dir))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -94,6 +93,7 @@ func TestImageBuildStopsOnCancel(t *testing.T) {
 	if r.Status != Error {
 		t.Fatalf("cancelled build: got %s (%s), want error", r.Status, r.Message)
 	}
+	testenv.NoLeftoversIn(t, eng, testenv.WorkspaceMatch(dir))
 }
 
 func TestBuildContextHonoursDockerignore(t *testing.T) {

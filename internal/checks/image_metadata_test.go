@@ -10,7 +10,6 @@ import (
 func TestImageMetadata(t *testing.T) {
 	eng := testenv.Engine(t)
 	const lab = "test-image-metadata"
-	t.Cleanup(func() { testenv.NoLeftovers(t, eng, lab) })
 	tests := []struct {
 		name   string
 		image  string // Dockerfile; "" for no image

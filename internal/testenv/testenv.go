@@ -39,15 +39,23 @@ func Engine(t testing.TB) *docker.Client {
 }
 
 // NoLeftovers fails the test if containers, networks or volumes labelled for lab
-// are still on the engine.
+// are still on the engine. Other runs of the same test on the engine carry the
+// same lab label: where the test has its own workspace, use NoLeftoversIn.
 func NoLeftovers(t testing.TB, e docker.Engine, lab string) {
 	t.Helper()
-	res, err := e.ListManaged(context.Background(), docker.LabMatch(lab))
+	NoLeftoversIn(t, e, docker.LabMatch(lab))
+}
+
+// NoLeftoversIn fails the test if containers, networks or volumes carrying
+// every label in match are still on the engine.
+func NoLeftoversIn(t testing.TB, e docker.Engine, match map[string]string) {
+	t.Helper()
+	res, err := e.ListManaged(context.Background(), match)
 	if err != nil {
 		t.Fatalf("list managed resources: %v", err)
 	}
 	if len(res.Containers)+len(res.Networks)+len(res.Volumes) > 0 {
-		t.Errorf("left on the engine for lab %q: %d containers, %d networks, %d volumes", lab, len(res.Containers), len(res.Networks), len(res.Volumes))
+		t.Errorf("left on the engine for %v: %d containers, %d networks, %d volumes", match, len(res.Containers), len(res.Networks), len(res.Volumes))
 	}
 }
 
