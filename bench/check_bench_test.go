@@ -26,7 +26,7 @@ func BenchmarkCheckDockerfile(b *testing.B) {
 	eng := testenv.Engine(b)
 	lab := labtest.ShippedLab(b, "dockerfile")
 	dir := labtest.Workspace(b, lab, true)
-	b.Cleanup(func() { docker.CleanWorkspace(eng, dir) })
+	testenv.CleanupImages(b, eng, testenv.WorkspaceMatch(dir))
 	ctx := context.Background()
 
 	check := func() {
@@ -67,7 +67,10 @@ func bareSequence(ctx context.Context, eng docker.Engine, lab, dir string) error
 		return err
 	}
 	tag := docker.ImageRepo + ":bench-bare"
+	// The same labels a check puts on its image, so that the bench's cleanup,
+	// scoped to the workspace, finds this image too.
 	labels := docker.Labels(lab)
+	labels[docker.LabelWorkspace] = dir
 	if _, err := eng.Build(ctx, docker.BuildRequest{Context: buildCtx, Dockerfile: "Dockerfile", Tag: tag, Labels: labels}, io.Discard); err != nil {
 		return fmt.Errorf("build: %w", err)
 	}

@@ -67,7 +67,9 @@ func TestScripts(t *testing.T) {
 					}
 				}
 				for ws := range workspaces {
-					docker.CleanWorkspace(eng, ws)
+					if err := testenv.RemoveImages(eng, testenv.WorkspaceMatch(ws)); err != nil {
+						env.T().Fatal(fmt.Sprintf("clean up the images of %s: %v", ws, err))
+					}
 				}
 			})
 			return nil

@@ -34,6 +34,7 @@ func TestInterruptMidBuild(t *testing.T) {
 	eng := testenv.Engine(t)
 	bin := buildBinary(t)
 	home, ws := t.TempDir(), filepath.Join(t.TempDir(), "ws")
+	testenv.CleanupImages(t, eng, testenv.WorkspaceMatch(ws))
 	env := append(os.Environ(), "DEVOPSCTL_HOME="+home, "NO_COLOR=1")
 
 	start := exec.Command(bin, "lab", "start", "dockerfile", "--dir", ws, "--no-tui")
@@ -70,7 +71,6 @@ func TestInterruptMidBuild(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("the slow build step never started")
 	}
-	t.Cleanup(func() { docker.CleanWorkspace(eng, ws) })
 	sent := time.Now()
 	cmd.Process.Signal(syscall.SIGINT)
 	err := cmd.Wait()

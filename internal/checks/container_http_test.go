@@ -17,6 +17,7 @@ import (
 func buildTestImage(t *testing.T, eng docker.Engine, lab, extra string) string {
 	t.Helper()
 	dir := testenv.ServerWorkspace(t, scratchServer+extra)
+	testenv.CleanupImages(t, eng, testenv.WorkspaceMatch(dir))
 	r := run(t, mustCheck(t, "image_build", ""), engineEnv(dir, lab, eng))
 	if r.Status != Pass {
 		t.Fatalf("build test image: %s: %s %v", r.Status, r.Message, r.Evidence)
@@ -27,10 +28,6 @@ func buildTestImage(t *testing.T, eng docker.Engine, lab, extra string) string {
 func TestContainerHTTP(t *testing.T) {
 	eng := testenv.Engine(t)
 	const lab = "test-container-http"
-	t.Cleanup(func() {
-		docker.CleanAll(eng, lab)
-		testenv.NoLeftovers(t, eng, lab)
-	})
 	tests := []struct {
 		name     string
 		image    string // Dockerfile lines added to the scratch server; "-" for no image
@@ -69,7 +66,7 @@ func TestContainerHTTP(t *testing.T) {
 			if tt.evidence != "" && !strings.Contains(strings.Join(r.Evidence, "\n"), tt.evidence) {
 				t.Errorf("evidence lacks %q: %v", tt.evidence, r.Evidence)
 			}
-			testenv.NoLeftovers(t, eng, lab)
+			testenv.NoLeftoversIn(t, eng, testenv.WorkspaceMatch(dir))
 		})
 	}
 }
@@ -77,7 +74,6 @@ func TestContainerHTTP(t *testing.T) {
 func TestContainerHTTPRemovesContainerOnCancel(t *testing.T) {
 	eng := testenv.Engine(t)
 	const lab = "test-container-http-cancel"
-	t.Cleanup(func() { docker.CleanAll(eng, lab) })
 	dir := buildTestImage(t, eng, lab, "ENV MODE=silent\n")
 	ctx, cancel := context.WithCancel(context.Background())
 	var started bool
@@ -99,7 +95,7 @@ func TestContainerHTTPRemovesContainerOnCancel(t *testing.T) {
 	if !started || r.Status != Error {
 		t.Fatalf("got %s (%s), want error after the container started", r.Status, r.Message)
 	}
-	testenv.NoLeftovers(t, eng, lab)
+	testenv.NoLeftoversIn(t, eng, testenv.WorkspaceMatch(dir))
 }
 
 func TestContainerHTTPStartFailure(t *testing.T) {

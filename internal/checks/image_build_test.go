@@ -19,10 +19,6 @@ const scratchServer = "FROM scratch\nCOPY server /server\nEXPOSE 8080\nCMD [\"/s
 func TestImageBuild(t *testing.T) {
 	eng := testenv.Engine(t)
 	const lab = "test-image-build"
-	t.Cleanup(func() {
-		docker.CleanAll(eng, lab)
-		testenv.NoLeftovers(t, eng, lab)
-	})
 	tests := []struct {
 		name       string
 		dockerfile string // "" means no Dockerfile at all
@@ -45,6 +41,7 @@ func TestImageBuild(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := testenv.ServerWorkspace(t, tt.dockerfile)
+			testenv.CleanupImages(t, eng, testenv.WorkspaceMatch(dir))
 			switch {
 			case tt.raw != nil:
 				os.WriteFile(filepath.Join(dir, "Dockerfile"), tt.raw, 0o644)
@@ -53,6 +50,7 @@ func TestImageBuild(t *testing.T) {
 			}
 			r := run(t, mustCheck(t, "image_build", tt.with), engineEnv(dir, lab, eng))
 			wantStatus(t, r, tt.status, tt.reason)
+			testenv.NoLeftoversIn(t, eng, testenv.WorkspaceMatch(dir))
 			if !strings.Contains(r.Message, tt.inMessage) {
 				t.Errorf("message %q does not name %q", r.Message, tt.inMessage)
 			}
@@ -72,8 +70,8 @@ func TestImageBuild(t *testing.T) {
 func TestImageBuildStopsOnCancel(t *testing.T) {
 	eng := testenv.Engine(t)
 	const lab = "test-image-build-cancel"
-	t.Cleanup(func() { docker.CleanAll(eng, lab); testenv.NoLeftovers(t, eng, lab) })
 	dir := testenv.ServerWorkspace(t, "FROM scratch\nCOPY server /server\nENV MODE=silent\nRUN [\"/server\"]\n")
+	testenv.CleanupImages(t, eng, testenv.WorkspaceMatch(dir))
 	ctx, cancel := context.WithCancel(context.Background())
 	env := engineEnv(dir, lab, eng)
 	pr, pw := io.Pipe()
@@ -95,6 +93,7 @@ func TestImageBuildStopsOnCancel(t *testing.T) {
 	if r.Status != Error {
 		t.Fatalf("cancelled build: got %s (%s), want error", r.Status, r.Message)
 	}
+	testenv.NoLeftoversIn(t, eng, testenv.WorkspaceMatch(dir))
 }
 
 func TestBuildContextHonoursDockerignore(t *testing.T) {

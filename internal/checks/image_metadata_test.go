@@ -10,7 +10,6 @@ import (
 func TestImageMetadata(t *testing.T) {
 	eng := testenv.Engine(t)
 	const lab = "test-image-metadata"
-	t.Cleanup(func() { docker.CleanAll(eng, lab) })
 	tests := []struct {
 		name   string
 		image  string // Dockerfile; "" for no image
@@ -56,6 +55,7 @@ func TestImageMetadataParams(t *testing.T) {
 func buildTestImageFrom(t *testing.T, eng docker.Engine, lab, dockerfile string) string {
 	t.Helper()
 	dir := testenv.ServerWorkspace(t, dockerfile)
+	testenv.CleanupImages(t, eng, testenv.WorkspaceMatch(dir))
 	r := run(t, mustCheck(t, "image_build", ""), engineEnv(dir, lab, eng))
 	if r.Status != Pass {
 		t.Fatalf("build test image: %s: %s %v", r.Status, r.Message, r.Evidence)

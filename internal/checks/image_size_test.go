@@ -4,14 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/testenv"
 )
 
 func TestImageSize(t *testing.T) {
 	eng := testenv.Engine(t)
 	const lab = "test-image-size"
-	t.Cleanup(func() { docker.CleanAll(eng, lab) })
 	// The test server is a few MB in one layer; a second copy adds a layer.
 	tests := []struct {
 		name      string

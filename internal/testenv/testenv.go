@@ -4,6 +4,7 @@ package testenv
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,15 +39,23 @@ func Engine(t testing.TB) *docker.Client {
 }
 
 // NoLeftovers fails the test if containers, networks or volumes labelled for lab
-// are still on the engine.
+// are still on the engine. Other runs of the same test on the engine carry the
+// same lab label: where the test has its own workspace, use NoLeftoversIn.
 func NoLeftovers(t testing.TB, e docker.Engine, lab string) {
 	t.Helper()
-	res, err := e.ListManaged(context.Background(), docker.LabMatch(lab))
+	NoLeftoversIn(t, e, docker.LabMatch(lab))
+}
+
+// NoLeftoversIn fails the test if containers, networks or volumes carrying
+// every label in match are still on the engine.
+func NoLeftoversIn(t testing.TB, e docker.Engine, match map[string]string) {
+	t.Helper()
+	res, err := e.ListManaged(context.Background(), match)
 	if err != nil {
 		t.Fatalf("list managed resources: %v", err)
 	}
 	if len(res.Containers)+len(res.Networks)+len(res.Volumes) > 0 {
-		t.Errorf("left on the engine for lab %q: %d containers, %d networks, %d volumes", lab, len(res.Containers), len(res.Networks), len(res.Volumes))
+		t.Errorf("left on the engine for %v: %d containers, %d networks, %d volumes", match, len(res.Containers), len(res.Networks), len(res.Volumes))
 	}
 }
 
@@ -104,4 +113,53 @@ func ServerWorkspace(t testing.TB, dockerfile string) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// WorkspaceMatch matches what devopsctl made for one workspace. A test's
+// workspace is its own temporary folder, so this scope never reaches the
+// resources of other tests running on the same engine.
+func WorkspaceMatch(dir string) map[string]string {
+	return map[string]string{docker.LabelWorkspace: dir}
+}
+
+// CleanupImages removes, when the test ends, every image devopsctl built that
+// carries all the labels in match, and then fails the test if any is left.
+// Removing an image by ID also removes the untagged parents the classic builder
+// committed for its steps, unless another image still builds on them; images
+// whose tag a rebuild moved on keep their labels, so they are found too. match
+// must name labels only this test's images carry (its workspace, its run):
+// a lab's label alone would reach other tests' images.
+func CleanupImages(t testing.TB, e docker.Engine, match map[string]string) {
+	t.Helper()
+	if match[docker.LabelWorkspace] == "" && match[docker.LabelRun] == "" {
+		t.Fatalf("CleanupImages needs a workspace or run label to scope it, got %v", match)
+	}
+	t.Cleanup(func() {
+		if err := RemoveImages(e, match); err != nil {
+			t.Errorf("clean up images labelled %v: %v", match, err)
+		}
+	})
+}
+
+// RemoveImages removes the labelled images matching match, with their
+// containers, networks and volumes. An image the engine will not remove yet
+// because a younger matching image builds on it goes in a later round, once
+// that one is gone.
+func RemoveImages(e docker.Engine, match map[string]string) error {
+	var lastErr error
+	for round := 0; round < 5; round++ {
+		res, err := docker.CleanMatching(e, match)
+		if err == nil && res.Empty() {
+			return nil
+		}
+		lastErr = err
+	}
+	left, err := e.ListManaged(context.Background(), match)
+	if err != nil {
+		return fmt.Errorf("list what is left: %w", err)
+	}
+	if !left.Empty() {
+		return fmt.Errorf("%d images, %d containers still there after 5 rounds: %w", len(left.Images), len(left.Containers), lastErr)
+	}
+	return nil
 }
