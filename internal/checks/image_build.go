@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/devopsctl/devopsctl/internal/plural"
 	"os"
 	"regexp"
 	"strconv"
@@ -94,7 +95,7 @@ func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
 	if err != nil {
 		return Errorf("the build reported success but the image cannot be found: %v", err)
 	}
-	return Passf("Your image %s built in %.1fs (%s, %d layers).", env.ImageTag(), time.Since(start).Seconds(), humanBytes(img.Size), img.Layers)
+	return Passf("Your image %s built in %.1fs (%s, %s).", env.ImageTag(), time.Since(start).Seconds(), humanBytes(img.Size), plural.N(img.Layers, "layer"))
 }
 
 var (
