@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -144,7 +143,7 @@ func (c *containerHTTP) environment(env *Env) (vars []string, values map[string]
 	values = map[string]string{}
 	if c.EnvFile != "" {
 		p, _ := WorkspacePath(env.Dir, c.EnvFile)
-		fileVars, err := ReadEnvFile(p, c.EnvFile)
+		fileVars, err := ReadEnvFile(p, c.EnvFile, os.LookupEnv)
 		if errors.Is(err, os.ErrNotExist) {
 			r := Failf("env-file-missing", "There is no %s in your workspace.", c.EnvFile)
 			return nil, nil, &r
@@ -256,40 +255,6 @@ func (c *containerHTTP) judge(resp *http.Response, body string, values map[strin
 		msg += fmt.Sprintf(" and showed the %s it was given", strings.Join(c.ContainsEnv, ", "))
 	}
 	return Passf("%s.", msg).WithEvidence(evidence...)
-}
-
-// ReadEnvFile reads a file in `docker run --env-file` format: NAME=value lines,
-// # comments and blank lines. A bare NAME is left out, since its value would come
-// from the caller's environment. Errors name file:line.
-func ReadEnvFile(path, display string) ([]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var vars []string
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		name, value, ok := strings.Cut(line, "=")
-		name = strings.TrimSpace(name)
-		if strings.HasPrefix(name, "export ") {
-			return nil, fmt.Errorf("%s:%d: remove \"export\": an env file holds plain NAME=value lines", display, n)
-		}
-		if name == "" || strings.ContainsAny(name, " \t\"'") {
-			return nil, fmt.Errorf("%s:%d: %q is not a valid variable name", display, n, name)
-		}
-		if ok {
-			vars = append(vars, name+"="+value)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", display, err)
-	}
-	return vars, nil
 }
 
 var (

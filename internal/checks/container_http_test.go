@@ -134,32 +134,6 @@ func TestContainerHTTPRunsLimited(t *testing.T) {
 	}
 }
 
-func TestReadEnvFile(t *testing.T) {
-	tests := []struct {
-		body    string
-		want    []string
-		wantErr string
-	}{
-		{body: "A=1\n\n# c\nB = x\nC=a=b\nBARE\n", want: []string{"A=1", "B= x", "C=a=b"}},
-		{body: "export A=1\n", wantErr: "app.env:1"},
-		{body: "OK=1\nbad name=2\n", wantErr: "app.env:2"},
-	}
-	for _, tt := range tests {
-		p := filepath.Join(t.TempDir(), "app.env")
-		os.WriteFile(p, []byte(tt.body), 0o644)
-		got, err := ReadEnvFile(p, "app.env")
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%q: err = %v, want %s", tt.body, err, tt.wantErr)
-			}
-			continue
-		}
-		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-			t.Errorf("%q: got %q, want %q", tt.body, got, tt.want)
-		}
-	}
-}
-
 func TestExcerptShowsTextNotMarkup(t *testing.T) {
 	page := "<!doctype html><html><head><title>T</title><style>body{x:y}</style></head><body><h1>Hello, Ada!</h1><p>Nice &amp; warm</p></body></html>"
 	if got := excerpt(page, 200); got != "Hello, Ada! Nice & warm" {
