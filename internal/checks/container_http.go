@@ -203,10 +203,7 @@ func (c *containerHTTP) waitForAnswer(ctx context.Context, env *Env, id, url str
 			return nil, "", &r
 		}
 		if time.Now().After(deadline) {
-			logs, _ := env.Engine.ContainerLogs(context.Background(), id, 20)
-			r := Failf("no-answer", "The container is running, but nothing answered on port %d within %s (last attempt: %v).", c.Port, time.Duration(c.Startup), shortNetErr(lastErr)).
-				WithEvidence(logLines(logs)...).
-				WithHint(fmt.Sprintf("Your server must listen on port %d on all interfaces (0.0.0.0), not only on localhost inside the container.", c.Port))
+			r := c.noAnswer(env, id, lastErr)
 			return nil, "", &r
 		}
 		select {
@@ -218,6 +215,9 @@ func (c *containerHTTP) waitForAnswer(ctx context.Context, env *Env, id, url str
 
 func (c *containerHTTP) exited(env *Env, id string, st docker.ContainerState) Result {
 	logs, _ := env.Engine.ContainerLogs(context.Background(), id, 20)
+	if r, ok := unquotedCommand(env, st); ok {
+		return r.WithEvidence(logLines(logs)...)
+	}
 	why := fmt.Sprintf("exit code %d", st.ExitCode)
 	if st.OOMKilled {
 		why = "it ran out of memory"

@@ -74,3 +74,12 @@ func quoted(words []string) string {
 	}
 	return "[" + strings.Join(q, ", ") + "]"
 }
+
+// JSONFormFix returns the JSON form a shell-form command line in brackets was
+// meant to be (`[greeter]` gives `["greeter"]`), and false for any other line.
+func JSONFormFix(cmdline string) (string, bool) {
+	if !looksLikeJSON(cmdline) {
+		return "", false
+	}
+	return quoted(bracketWords(cmdline)), true
+}
