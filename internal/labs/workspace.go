@@ -54,6 +54,9 @@ func Scaffold(lab *Lab, dir string, force bool) (*Workspace, error) {
 	if err := CopyTree(lab.FS, "starter", dir); err != nil {
 		return nil, fmt.Errorf("copy starter files of lab %s: %w", lab.ID, err)
 	}
+	if err := copyReadme(lab, dir); err != nil {
+		return nil, err
+	}
 	ws := &Workspace{Dir: dir, Marker: Marker{Lab: lab.ID, Source: lab.Source, Created: time.Now().UTC(), Version: 1}}
 	if err := ws.writeMarker(); err != nil {
 		return nil, err
@@ -183,4 +186,21 @@ func Reset(lab *Lab, dir string) (string, error) {
 		return "", nil
 	}
 	return backup, nil
+}
+
+// copyReadme puts the lab's README.md beside the starter files: hints and
+// starter comments send the learner to it. The shipped .dockerignore files keep
+// it out of the build context.
+func copyReadme(lab *Lab, dir string) error {
+	data, err := fs.ReadFile(lab.FS, "README.md")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, "README.md"), data, 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("copy README.md of lab %s: %w", lab.ID, err)
+	}
+	return nil
 }
