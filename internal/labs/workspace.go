@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/devopsctl/devopsctl/internal/plural"
 	"io"
 	"io/fs"
 	"os"
@@ -49,7 +50,7 @@ func Scaffold(lab *Lab, dir string, force bool) (*Workspace, error) {
 		return nil, fmt.Errorf("read workspace %s: %w", dir, err)
 	}
 	if len(entries) > 0 && !force {
-		return nil, fmt.Errorf("%w: %s has %d entries; choose another --dir, or pass --force to write the starter files over it", ErrNotEmpty, dir, len(entries))
+		return nil, fmt.Errorf("%w: %s has %s; choose another --dir, or pass --force to write the starter files over it", ErrNotEmpty, dir, plural.Of(len(entries), "entry", "entries"))
 	}
 	if err := CopyTree(lab.FS, "starter", dir); err != nil {
 		return nil, fmt.Errorf("copy starter files of lab %s: %w", lab.ID, err)
