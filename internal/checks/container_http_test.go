@@ -28,9 +28,13 @@ func buildTestImage(t *testing.T, eng docker.Engine, lab, extra string) string {
 func TestContainerHTTP(t *testing.T) {
 	eng := testenv.Engine(t)
 	const lab = "test-container-http"
+	// Only this test's workspaces are cleaned, once it ends: the same test may
+	// be running elsewhere on the engine, and its builds share our cache.
+	var dirs []string
 	t.Cleanup(func() {
-		docker.CleanAll(eng, lab)
-		testenv.NoLeftovers(t, eng, lab)
+		for _, d := range dirs {
+			docker.CleanWorkspace(eng, d)
+		}
 	})
 	tests := []struct {
 		name     string
@@ -64,6 +68,7 @@ func TestContainerHTTP(t *testing.T) {
 			} else {
 				dir = buildTestImage(t, eng, lab, tt.image)
 			}
+			dirs = append(dirs, dir)
 			if tt.envFile != "" {
 				os.WriteFile(filepath.Join(dir, "app.env"), []byte(tt.envFile), 0o644)
 			}
@@ -72,7 +77,7 @@ func TestContainerHTTP(t *testing.T) {
 			if tt.evidence != "" && !strings.Contains(strings.Join(r.Evidence, "\n"), tt.evidence) {
 				t.Errorf("evidence lacks %q: %v", tt.evidence, r.Evidence)
 			}
-			testenv.NoLeftovers(t, eng, lab)
+			testenv.NoLeftoversIn(t, eng, dir)
 		})
 	}
 }
@@ -152,13 +157,11 @@ func TestExcerptShowsTextNotMarkup(t *testing.T) {
 func TestContainerHTTPUnquotedCommand(t *testing.T) {
 	eng := testenv.Engine(t)
 	const lab = "test-container-http-unquoted"
-	t.Cleanup(func() {
-		docker.CleanAll(eng, lab)
-		testenv.NoLeftovers(t, eng, lab)
-	})
 	dir := buildTestImageFrom(t, eng, lab, "FROM "+docker.ProbeImage+"\nCOPY server /usr/local/bin/server\nCMD [server]\n")
+	t.Cleanup(func() { docker.CleanWorkspace(eng, dir) })
 	r := run(t, mustCheck(t, "container_http", ""), engineEnv(dir, lab, eng))
 	wantStatus(t, r, Fail, "unquoted-command")
+	testenv.NoLeftoversIn(t, eng, dir)
 	for _, want := range []string{`CMD [server] is not JSON`, `"[server]"`, `CMD ["server"]`} {
 		if !strings.Contains(r.Message, want) {
 			t.Errorf("message %q lacks %q", r.Message, want)

@@ -105,3 +105,16 @@ func ServerWorkspace(t testing.TB, dockerfile string) string {
 	}
 	return dir
 }
+
+// NoLeftoversIn is NoLeftovers for the resources of one workspace, for tests
+// whose lab label other tests on the same engine may also use.
+func NoLeftoversIn(t testing.TB, e docker.Engine, workspace string) {
+	t.Helper()
+	res, err := e.ListManaged(context.Background(), map[string]string{docker.LabelWorkspace: workspace})
+	if err != nil {
+		t.Fatalf("list managed resources: %v", err)
+	}
+	if len(res.Containers)+len(res.Networks)+len(res.Volumes) > 0 {
+		t.Errorf("left on the engine for workspace %s: %d containers, %d networks, %d volumes", workspace, len(res.Containers), len(res.Networks), len(res.Volumes))
+	}
+}
