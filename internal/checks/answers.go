@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/devopsctl/devopsctl/internal/plural"
 	"io"
 	"strings"
 	"unicode"
@@ -106,14 +107,14 @@ func (c *answers) Run(_ context.Context, env *Env) Result {
 	n := len(c.questions)
 	switch {
 	case len(wrong) > 0:
-		r := Failf("wrong-answer", "%d of %d answers in %s are not right yet: %s", len(wrong), n, c.rel, strings.Join(wrong, ", ")).WithEvidence(evidence...)
+		r := Failf("wrong-answer", "%d of %s in %s %s not right yet: %s", len(wrong), plural.N(n, "answer"), c.rel, plural.Be(len(wrong)), strings.Join(wrong, ", ")).WithEvidence(evidence...)
 		return r.WithHint(c.nudge(wrong[0]))
 	case len(unanswered) > 0:
-		return Failf("unanswered", "%d of %d questions in %s have no answer yet: %s", len(unanswered), n, c.rel, strings.Join(unanswered, ", ")).
+		return Failf("unanswered", "%d of %s in %s %s no answer yet: %s", len(unanswered), plural.N(n, "question"), c.rel, hasHave(len(unanswered)), strings.Join(unanswered, ", ")).
 			WithEvidence(evidence...).
 			WithHint(fmt.Sprintf("Write your answer after the colon, e.g. `%s: your answer`, and save the file.", unanswered[0]))
 	}
-	return Passf("all %d answers in %s are right", n, c.rel)
+	return Passf("%s in %s %s right", plural.All(n, "answer"), c.rel, plural.Be(n))
 }
 
 func (c *answers) nudge(id string) string {
@@ -178,4 +179,11 @@ func normalizeAnswer(s string) string {
 		}
 	}
 	return b.String()
+}
+
+func hasHave(n int) string {
+	if n == 1 {
+		return "has"
+	}
+	return "have"
 }

@@ -118,6 +118,9 @@ type Kind struct {
 	// Summary is one line for `--help` and docs.
 	Summary     string
 	NeedsEngine bool
+	// FindingsOnPass marks a kind whose evidence is advice worth reading even
+	// when the check passes, such as the warnings of a lint.
+	FindingsOnPass bool
 	// New decodes and validates the `with:` block of a check in lab.yaml.
 	New func(params *yaml.Node) (Check, error)
 }

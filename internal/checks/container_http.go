@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -143,7 +142,7 @@ func (c *containerHTTP) Run(ctx context.Context, env *Env) Result {
 func (c *containerHTTP) environment(env *Env) (vars []string, values map[string]string, fail *Result) {
 	values = map[string]string{}
 	if c.EnvFile != "" {
-		fileVars, err := readWorkspaceEnvFile(env.Dir, c.EnvFile)
+		fileVars, err := readWorkspaceEnvFile(env.Dir, c.EnvFile, os.LookupEnv)
 		if errors.Is(err, ErrOutsideWorkspace) {
 			r := outsideWorkspace(c.EnvFile)
 			return nil, nil, &r
@@ -207,10 +206,7 @@ func (c *containerHTTP) waitForAnswer(ctx context.Context, env *Env, id, url str
 			return nil, "", &r
 		}
 		if time.Now().After(deadline) {
-			logs, _ := env.Engine.ContainerLogs(context.Background(), id, 20)
-			r := Failf("no-answer", "The container is running, but nothing answered on port %d within %s (last attempt: %v).", c.Port, time.Duration(c.Startup), shortNetErr(lastErr)).
-				WithEvidence(logLines(logs)...).
-				WithHint(fmt.Sprintf("Your server must listen on port %d on all interfaces (0.0.0.0), not only on localhost inside the container.", c.Port))
+			r := c.noAnswer(env, id, lastErr)
 			return nil, "", &r
 		}
 		select {
@@ -222,6 +218,9 @@ func (c *containerHTTP) waitForAnswer(ctx context.Context, env *Env, id, url str
 
 func (c *containerHTTP) exited(env *Env, id string, st docker.ContainerState) Result {
 	logs, _ := env.Engine.ContainerLogs(context.Background(), id, 20)
+	if r, ok := unquotedCommand(env, st); ok {
+		return r.WithEvidence(logLines(logs)...)
+	}
 	why := fmt.Sprintf("exit code %d", st.ExitCode)
 	if st.OOMKilled {
 		why = "it ran out of memory"
@@ -259,55 +258,6 @@ func (c *containerHTTP) judge(resp *http.Response, body string, values map[strin
 		msg += fmt.Sprintf(" and showed the %s it was given", strings.Join(c.ContainsEnv, ", "))
 	}
 	return Passf("%s.", msg).WithEvidence(evidence...)
-}
-
-// ReadEnvFile reads a file in `docker run --env-file` format: NAME=value lines,
-// # comments and blank lines. A bare NAME is left out, since its value would come
-// from the caller's environment. Errors name file:line.
-func ReadEnvFile(path, display string) ([]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return readEnvVars(f, display)
-}
-
-// readWorkspaceEnvFile is ReadEnvFile for the file rel of the workspace dir,
-// refusing a link out of the workspace before anything of it is read.
-func readWorkspaceEnvFile(dir, rel string) ([]string, error) {
-	f, err := openInWorkspace(dir, rel)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return readEnvVars(f, rel)
-}
-
-func readEnvVars(r io.Reader, display string) ([]string, error) {
-	var vars []string
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		name, value, ok := strings.Cut(line, "=")
-		name = strings.TrimSpace(name)
-		if strings.HasPrefix(name, "export ") {
-			return nil, fmt.Errorf("%s:%d: remove \"export\": an env file holds plain NAME=value lines", display, n)
-		}
-		if name == "" || strings.ContainsAny(name, " \t\"'") {
-			return nil, fmt.Errorf("%s:%d: %q is not a valid variable name", display, n, name)
-		}
-		if ok {
-			vars = append(vars, name+"="+value)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", display, err)
-	}
-	return vars, nil
 }
 
 var (

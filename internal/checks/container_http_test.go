@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,7 +43,9 @@ func TestContainerHTTP(t *testing.T) {
 		{name: "env file sets port and name", with: "env_file: app.env\nport: 9090\nbody: hello Grace", envFile: "NAME=Grace\n# comment\nPORT=9090\n", status: Pass},
 		{name: "no image yet", image: "-", status: Fail, reason: "no-image"},
 		{name: "container exits", image: "ENV MODE=exit\n", status: Fail, reason: "exited", evidence: "exiting as asked"},
-		{name: "never answers", image: "ENV MODE=silent\n", with: "startup: 2s", status: Fail, reason: "no-answer", evidence: "not listening"},
+		{name: "never answers", image: "ENV MODE=silent\n", with: "startup: 2s", status: Fail, reason: "no-answer", evidence: "listening inside the container: nothing"},
+		{name: "listens on 127.0.0.1 only", image: "ENV HOST=127.0.0.1\n", with: "startup: 3s", status: Fail, reason: "localhost-only", evidence: "listening inside the container: 127.0.0.1:8080"},
+		{name: "listens on another port", image: "ENV PORT=9999\n", with: "startup: 3s", status: Fail, reason: "wrong-port", evidence: "listening inside the container: [::]:9999"},
 		{name: "wrong status", image: "ENV MODE=error\n", status: Fail, reason: "status-mismatch"},
 		{name: "body does not match", with: "body: goodbye", status: Fail, reason: "body-mismatch"},
 		{name: "forbidden text shown", with: "body_not: \"couldn't find\"", status: Fail, reason: "body-forbidden"},
@@ -130,32 +133,6 @@ func TestContainerHTTPRunsLimited(t *testing.T) {
 	}
 }
 
-func TestReadEnvFile(t *testing.T) {
-	tests := []struct {
-		body    string
-		want    []string
-		wantErr string
-	}{
-		{body: "A=1\n\n# c\nB = x\nC=a=b\nBARE\n", want: []string{"A=1", "B= x", "C=a=b"}},
-		{body: "export A=1\n", wantErr: "app.env:1"},
-		{body: "OK=1\nbad name=2\n", wantErr: "app.env:2"},
-	}
-	for _, tt := range tests {
-		p := filepath.Join(t.TempDir(), "app.env")
-		os.WriteFile(p, []byte(tt.body), 0o644)
-		got, err := ReadEnvFile(p, "app.env")
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%q: err = %v, want %s", tt.body, err, tt.wantErr)
-			}
-			continue
-		}
-		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-			t.Errorf("%q: got %q, want %q", tt.body, got, tt.want)
-		}
-	}
-}
-
 func TestExcerptShowsTextNotMarkup(t *testing.T) {
 	page := "<!doctype html><html><head><title>T</title><style>body{x:y}</style></head><body><h1>Hello, Ada!</h1><p>Nice &amp; warm</p></body></html>"
 	if got := excerpt(page, 200); got != "Hello, Ada! Nice & warm" {
@@ -163,5 +140,44 @@ func TestExcerptShowsTextNotMarkup(t *testing.T) {
 	}
 	if got := excerpt("plain text that is long", 5); got != "plain…" {
 		t.Errorf("excerpt = %q", got)
+	}
+}
+
+// TestContainerHTTPUnquotedCommand runs an image whose CMD was written in
+// brackets without quotes: the shell exits 127, and the check says why.
+func TestContainerHTTPUnquotedCommand(t *testing.T) {
+	eng := testenv.Engine(t)
+	const lab = "test-container-http-unquoted"
+	dir := buildTestImageFrom(t, eng, lab, "FROM "+docker.ProbeImage+"\nCOPY server /usr/local/bin/server\nCMD [server]\n")
+	r := run(t, mustCheck(t, "container_http", ""), engineEnv(dir, lab, eng))
+	wantStatus(t, r, Fail, "unquoted-command")
+	testenv.NoLeftoversIn(t, eng, testenv.WorkspaceMatch(dir))
+	for _, want := range []string{`CMD [server] is not JSON`, `"[server]"`, `CMD ["server"]`} {
+		if !strings.Contains(r.Message, want) {
+			t.Errorf("message %q lacks %q", r.Message, want)
+		}
+	}
+}
+
+func TestDiagnoseSockets(t *testing.T) {
+	sock := func(ip string, port int) docker.Socket { return docker.Socket{IP: net.ParseIP(ip), Port: port} }
+	base := Failf("no-answer", "nothing answered")
+	tests := []struct {
+		name    string
+		sockets []docker.Socket
+		reason  string
+		message string
+	}{
+		{"nothing listens", nil, "no-answer", "Nothing in the container listens"},
+		{"loopback v4", []docker.Socket{sock("127.0.0.1", 8080)}, "localhost-only", "listen on 0.0.0.0, not 127.0.0.1"},
+		{"loopback v6", []docker.Socket{sock("::1", 8080)}, "localhost-only", "listen on 0.0.0.0, not ::1"},
+		{"another port", []docker.Socket{sock("0.0.0.0", 3000), sock("::", 3000)}, "wrong-port", "on port 3000, not on 8080"},
+		{"all interfaces but slow", []docker.Socket{sock("0.0.0.0", 8080)}, "no-answer", "nothing answered"},
+	}
+	for _, tt := range tests {
+		r := diagnoseSockets(base, 8080, tt.sockets)
+		if r.Reason != tt.reason || !strings.Contains(r.Message, tt.message) {
+			t.Errorf("%s: got %s %q, want %s %q", tt.name, r.Reason, r.Message, tt.reason, tt.message)
+		}
 	}
 }

@@ -14,10 +14,11 @@ import (
 )
 
 var dockerfileLintKind = Kind{
-	Name:        "dockerfile_lint",
-	Summary:     "lint a Dockerfile with BuildKit's parser and rules plus beginner rules; fail_on picks the severity that fails",
-	NeedsEngine: false,
-	New:         newDockerfileLint,
+	Name:           "dockerfile_lint",
+	Summary:        "lint a Dockerfile with BuildKit's parser and rules plus beginner rules; fail_on picks the severity that fails",
+	NeedsEngine:    false,
+	FindingsOnPass: true,
+	New:            newDockerfileLint,
 }
 
 type dockerfileLintParams struct {

@@ -79,6 +79,8 @@ var ruleSamples = map[string]struct {
 	"maintainer-deprecated":                     {"FROM alpine:3.20\nMAINTAINER ada\nUSER 1\nCMD [\"sh\"]\n", 2},
 	"shell-form-command":                        {"FROM alpine:3.20\nUSER 1\nCMD sh -c true\n", 3},
 	"runs-as-root":                              {"FROM alpine:3.20\nCMD [\"sh\"]\n", 1},
+	"unquoted-json-form":                        {"FROM alpine:3.20\nUSER 1\nCMD [greeter]\n", 3},
+	"heredoc-unsupported":                       {"FROM alpine:3.20\nRUN <<EOF\ntrue\nEOF\nUSER 1\nCMD [\"sh\"]\n", 2},
 	"buildkit-stage-name-casing":                {"FROM alpine:3.20 AS Base\nUSER 1\nCMD [\"sh\"]\n", 1},
 	"buildkit-from-as-casing":                   {"FROM alpine:3.20 as base\nUSER 1\nCMD [\"sh\"]\n", 1},
 	"buildkit-consistent-instruction-casing":    {"FROM alpine:3.20\nUSER 1\nCmd [\"sh\"]\n", 3},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/devopsctl/devopsctl/internal/plural"
 	"io/fs"
 	"os"
 	"path"
@@ -76,7 +77,7 @@ func (c *fileExists) Run(_ context.Context, env *Env) Result {
 		return Failf("empty", "%s exists but is empty (0 bytes)", c.rel).
 			WithHint(fmt.Sprintf("write its content and save it; check that your editor saved %s and not another copy", c.rel))
 	case err == nil:
-		return Passf("%s exists (%d bytes)", c.rel, info.Size())
+		return Passf("%s exists (%s)", c.rel, plural.N(int(info.Size()), "byte"))
 	case errors.Is(err, fs.ErrNotExist) || isNotDir(err):
 		return missingFile(env.Dir, c.rel)
 	default:

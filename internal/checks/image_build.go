@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/devopsctl/devopsctl/internal/plural"
 	"os"
 	"regexp"
 	"strconv"
@@ -77,6 +78,7 @@ func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
 		return Errorf("%v", err)
 	}
 	start := time.Now()
+	progress := newBuildOutput(env.Progress, data)
 	_, err = env.Engine.Build(ctx, docker.BuildRequest{
 		Context:    buildCtx,
 		Dockerfile: c.Dockerfile,
@@ -84,7 +86,8 @@ func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
 		Labels:     env.ImageLabels(),
 		Memory:     buildMemory,
 		CPUs:       buildCPUs,
-	}, env.Progress)
+	}, progress)
+	progress.Flush()
 	if ctx.Err() != nil {
 		return Errorf("the build was stopped before it finished")
 	}
@@ -99,7 +102,7 @@ func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
 	if err != nil {
 		return Errorf("the build reported success but the image cannot be found: %v", err)
 	}
-	return Passf("Your image %s built in %.1fs (%s, %d layers).", env.ImageTag(), time.Since(start).Seconds(), humanBytes(img.Size), img.Layers)
+	return Passf("Your image %s built in %.1fs (%s, %s).", env.ImageTag(), time.Since(start).Seconds(), humanBytes(img.Size), plural.N(img.Layers, "layer"))
 }
 
 var (
@@ -120,10 +123,7 @@ func buildFailure(name string, dockerfile []byte, be *docker.BuildError) Result 
 	if line > 0 {
 		where = fmt.Sprintf("%s:%d", name, line)
 	}
-	var evidence []string
-	if be.Log != "" {
-		evidence = strings.Split(be.Log, "\n")
-	}
+	evidence := failingStep(renumber(be.Log, dockerfile))
 	if strings.HasPrefix(strings.ToUpper(instr), "FROM") || (step == 0 && missingPattern.MatchString(be.Message)) {
 		if missingPattern.MatchString(be.Message) {
 			base := strings.TrimSpace(instr)
@@ -140,8 +140,21 @@ func buildFailure(name string, dockerfile []byte, be *docker.BuildError) Result 
 		msg += fmt.Sprintf(" (%s)", instr)
 	}
 	msg += ": " + be.Message
-	return Failf("build-failed", "%s", msg).WithEvidence(evidence...).
-		WithHint("Read the last lines of the build output above: the command in that step printed why it failed.")
+	reason, hint := stepFailure(instr)
+	return Failf(reason, "%s", msg).WithEvidence(evidence...).WithHint(hint)
+}
+
+// stepFailure names the failure after the instruction that failed, so that a
+// lab's hint speaks of that instruction and not of another step.
+func stepFailure(instr string) (reason, hint string) {
+	word, _, _ := strings.Cut(strings.TrimSpace(instr), " ")
+	switch strings.ToUpper(word) {
+	case "COPY", "ADD":
+		return "copy-failed", "COPY reads from your lab folder (the build context): check the spelling of the source path, that the file is next to the Dockerfile, and that .dockerignore does not leave it out."
+	case "RUN":
+		return "run-failed", "The command in this RUN step failed: the lines above, from the build output, say why. Try the command by hand in a container of the base image."
+	}
+	return "build-failed", "Read the last lines of the build output above: they say why the step failed."
 }
 
 // instructionLine maps the engine's step number (instructions counted across all

@@ -27,14 +27,15 @@ func TestImageBuild(t *testing.T) {
 		status     Status
 		reason     string
 		inMessage  string
+		evidence   string // the first evidence line, when set
 	}{
 		{name: "builds", dockerfile: scratchServer, status: Pass},
 		{name: "missing", status: Fail, reason: "missing"},
 		{name: "empty", dockerfile: "  \n\n", status: Fail, reason: "empty"},
 		{name: "binary garbage", raw: []byte{0x7f, 'E', 'L', 'F', 0, 1, 2, 0xff}, status: Fail, reason: "not-text"},
 		{name: "base image missing", dockerfile: "FROM devopsctl-no-such-image:0.0.1\nCMD [\"x\"]\n", status: Fail, reason: "base-missing", inMessage: "Dockerfile:1"},
-		{name: "COPY of a missing file", dockerfile: "FROM scratch\n\nCOPY nothing-here /x\nCMD [\"/x\"]\n", status: Fail, reason: "build-failed", inMessage: "Dockerfile:3"},
-		{name: "RUN that fails", dockerfile: "FROM scratch\nCOPY server /server\nENV MODE=exit\nRUN [\"/server\"]\nCMD [\"/server\"]\n", status: Fail, reason: "build-failed", inMessage: "Dockerfile:4"},
+		{name: "COPY of a missing file", dockerfile: "FROM scratch\n\nCOPY nothing-here /x\nCMD [\"/x\"]\n", status: Fail, reason: "copy-failed", inMessage: "Dockerfile:3", evidence: "Step 2/3 : COPY nothing-here /x"},
+		{name: "RUN that fails", dockerfile: "FROM scratch\nCOPY server /server\nENV MODE=exit\nRUN [\"/server\"]\nCMD [\"/server\"]\n", status: Fail, reason: "run-failed", inMessage: "Dockerfile:4", evidence: "Step 4/5 : RUN [\"/server\"]"},
 		{name: "unknown instruction", dockerfile: "FROM scratch\nCOPPY server /server\n", status: Fail, reason: "build-failed"},
 		{name: "context too large", dockerfile: scratchServer, with: "max_context_mb: 0.01", status: Fail, reason: "context-too-large"},
 	}
@@ -48,9 +49,20 @@ func TestImageBuild(t *testing.T) {
 			case tt.dockerfile == "":
 				os.Remove(filepath.Join(dir, "Dockerfile"))
 			}
-			r := run(t, mustCheck(t, "image_build", tt.with), engineEnv(dir, lab, eng))
+			env := engineEnv(dir, lab, eng)
+			var progress strings.Builder
+			env.Progress = &progress
+			r := run(t, mustCheck(t, "image_build", tt.with), env)
 			wantStatus(t, r, tt.status, tt.reason)
 			testenv.NoLeftoversIn(t, eng, testenv.WorkspaceMatch(dir))
+			if tt.evidence != "" && (len(r.Evidence) == 0 || r.Evidence[0] != tt.evidence) {
+				t.Errorf("evidence %q does not start with %q", r.Evidence, tt.evidence)
+			}
+			for _, e := range r.Evidence {
+				if strings.TrimSpace(e) == "" || strings.Contains(e, "LABEL io.devopsctl") {
+					t.Errorf("evidence %q has a blank or injected line", r.Evidence)
+				}
+			}
 			if !strings.Contains(r.Message, tt.inMessage) {
 				t.Errorf("message %q does not name %q", r.Message, tt.inMessage)
 			}
@@ -61,6 +73,11 @@ func TestImageBuild(t *testing.T) {
 				}
 				if img.Labels[docker.LabelManaged] != "true" || img.Labels[docker.LabelLab] != lab {
 					t.Errorf("image labels = %v, want managed and lab labels", img.Labels)
+				}
+				// Four instructions are four steps, though the engine adds
+				// a LABEL step for each label.
+				if out := progress.String(); !strings.Contains(out, "Step 4/4 : CMD") || strings.Contains(out, "Step 5/") || strings.Contains(out, "LABEL io.devopsctl") {
+					t.Errorf("build output does not count the Dockerfile's 4 steps:\n%s", out)
 				}
 			}
 		})

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -113,7 +114,7 @@ func (c *imageMetadata) Run(ctx context.Context, env *Env) Result {
 	evidence := []string{
 		"exposed ports: " + listOrNone(img.ExposedPorts),
 		"user: " + orDefault(img.User, "(root)"),
-		"entrypoint: " + listOrNone(img.Entrypoint) + "  cmd: " + listOrNone(img.Cmd),
+		"entrypoint: " + argv(img.Entrypoint) + "  cmd: " + argv(img.Cmd),
 	}
 	if len(probs) == 0 {
 		return Passf("The image's settings are as the lab asks.").WithEvidence(evidence...)
@@ -146,6 +147,16 @@ func listOrNone(l []string) string {
 	s := slices.Clone(l)
 	slices.Sort(s)
 	return strings.Join(s, ", ")
+}
+
+// argv shows a command as the image holds it, in order and in the JSON form a
+// Dockerfile would write it: a shell-form CMD shows as ["/bin/sh", "-c", "…"].
+func argv(l []string) string {
+	if len(l) == 0 {
+		return "none"
+	}
+	out, _ := json.Marshal(l)
+	return strings.ReplaceAll(string(out), `","`, `", "`)
 }
 
 func orDefault(s, d string) string {

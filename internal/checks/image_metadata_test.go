@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"context"
+	"slices"
 	"testing"
 
 	"github.com/devopsctl/devopsctl/internal/docker"
@@ -61,4 +63,15 @@ func buildTestImageFrom(t *testing.T, eng docker.Engine, lab, dockerfile string)
 		t.Fatalf("build test image: %s: %s %v", r.Status, r.Message, r.Evidence)
 	}
 	return dir
+}
+
+func TestImageMetadataShowsTheCommandAsWritten(t *testing.T) {
+	eng := &docker.Fake{InspectImageFunc: func(context.Context, string) (docker.Image, error) {
+		return docker.Image{User: "65534", Cmd: []string{"/bin/sh", "-c", "[greeter]"}, ExposedPorts: []string{"8080/tcp", "443/tcp"}}, nil
+	}}
+	r := run(t, mustCheck(t, "image_metadata", "command: true"), engineEnv(t.TempDir(), "test-image-metadata", eng))
+	want := []string{"exposed ports: 443/tcp, 8080/tcp", "user: 65534", `entrypoint: none  cmd: ["/bin/sh", "-c", "[greeter]"]`}
+	if !slices.Equal(r.Evidence, want) {
+		t.Errorf("evidence\n got %q\nwant %q", r.Evidence, want)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/devopsctl/devopsctl/internal/plural"
 
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"gopkg.in/yaml.v3"
@@ -41,14 +42,14 @@ func (c *imageSize) Run(ctx context.Context, env *Env) Result {
 		return Errorf("%v", err)
 	}
 	mb := float64(img.Size) / 1e6
-	evidence := fmt.Sprintf("size %.1f MB, %d layers", mb, img.Layers)
+	evidence := fmt.Sprintf("size %.1f MB, %s", mb, plural.N(img.Layers, "layer"))
 	if c.MaxMB > 0 && mb > c.MaxMB {
 		return Failf("too-large", "Your image is %.1f MB; the lab asks for at most %.0f MB (%.0f times too big).", mb, c.MaxMB, mb/c.MaxMB).
 			WithEvidence(evidence).
 			WithHint("Build in one stage and copy only the finished program into a small final stage (FROM scratch or a tiny base).")
 	}
 	if c.MaxLayers > 0 && img.Layers > c.MaxLayers {
-		return Failf("too-many-layers", "Your image has %d layers; the lab asks for at most %d.", img.Layers, c.MaxLayers).
+		return Failf("too-many-layers", "Your image has %s; the lab asks for at most %d.", plural.N(img.Layers, "layer"), c.MaxLayers).
 			WithEvidence(evidence).
 			WithHint("Every RUN, COPY and ADD adds a layer: join related RUN commands with &&, and copy what belongs together in one COPY.")
 	}
@@ -56,5 +57,5 @@ func (c *imageSize) Run(ctx context.Context, env *Env) Result {
 	if c.MaxMB > 0 {
 		limit = fmt.Sprintf(" (limit %.0f MB)", c.MaxMB)
 	}
-	return Passf("Your image is %.1f MB with %d layers%s.", mb, img.Layers, limit).WithEvidence(evidence)
+	return Passf("Your image is %.1f MB with %s%s.", mb, plural.N(img.Layers, "layer"), limit).WithEvidence(evidence)
 }

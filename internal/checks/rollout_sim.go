@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/devopsctl/devopsctl/internal/plural"
 	"io"
 	"os"
 	"regexp"
@@ -239,8 +240,8 @@ func violationReason(constraint string) string {
 }
 
 func runSummary(rel releaseParams, r *rollout.Result) string {
-	return fmt.Sprintf("%s: %s after %ds, at most %d instances, never fewer than %d serving, %d of %d requests failed",
-		rel.Name, r.Outcome, r.DurationS, r.PeakInstances, r.MinAvailable, r.Errors, r.Requests)
+	return fmt.Sprintf("%s: %s after %ds, at most %s, never fewer than %d serving, %d of %s failed",
+		rel.Name, r.Outcome, r.DurationS, plural.N(r.PeakInstances, "instance"), r.MinAvailable, r.Errors, plural.N(int(r.Requests), "request"))
 }
 
 // eventLines are what happened up to the moment a limit broke (the whole run

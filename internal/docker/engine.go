@@ -33,6 +33,9 @@ type Engine interface {
 	ListManaged(ctx context.Context, match map[string]string) (Resources, error)
 	RemoveNetwork(ctx context.Context, id string) error
 	RemoveVolume(ctx context.Context, name string) error
+	// ListeningSockets lists the TCP sockets listening inside a running
+	// container, as it sees them; what it starts to look carries labels.
+	ListeningSockets(ctx context.Context, id string, labels map[string]string) ([]Socket, error)
 }
 
 // ErrNotFound is returned (wrapped) when an image or container does not exist.

@@ -20,6 +20,7 @@ type Fake struct {
 	ListManagedFunc      func(ctx context.Context, match map[string]string) (Resources, error)
 	RemoveNetworkFunc    func(ctx context.Context, id string) error
 	RemoveVolumeFunc     func(ctx context.Context, name string) error
+	ListeningSocketsFunc func(ctx context.Context, id string, labels map[string]string) ([]Socket, error)
 }
 
 var errFakeUnset = errors.New("fake engine: method not set by the test")
@@ -99,4 +100,11 @@ func (f *Fake) RemoveVolume(ctx context.Context, name string) error {
 		return errFakeUnset
 	}
 	return f.RemoveVolumeFunc(ctx, name)
+}
+
+func (f *Fake) ListeningSockets(ctx context.Context, id string, labels map[string]string) ([]Socket, error) {
+	if f.ListeningSocketsFunc == nil {
+		return nil, errFakeUnset
+	}
+	return f.ListeningSocketsFunc(ctx, id, labels)
 }

@@ -130,6 +130,7 @@ func (l *checker) lint(data []byte) {
 		return
 	}
 	bk.run(res, stages, metaArgs)
+	l.builderRules(res.AST)
 	l.beginnerRules(stages)
 }
 

@@ -72,6 +72,11 @@ func TestLint(t *testing.T) {
 		{"maintainer", []byte("FROM python:3.12\nMAINTAINER Ada <ada@example.org>\nUSER app\nCMD [\"python\"]\n"), []string{"maintainer-deprecated@2"}},
 		{"shell form cmd", []byte("FROM python:3.12\nUSER app\nCMD python app.py\n"), []string{"shell-form-command@3"}},
 		{"shell form entrypoint", []byte("FROM python:3.12\nUSER app\nENTRYPOINT python app.py\n"), []string{"shell-form-command@3"}},
+		{"cmd in brackets without quotes", []byte("FROM golang:1.26\nUSER 65534\nCMD [greeter]\n"), []string{"unquoted-json-form@3"}},
+		{"entrypoint with single quotes", []byte("FROM python:3.12\nUSER app\nENTRYPOINT ['python', 'app.py']\n"), []string{"unquoted-json-form@3"}},
+		{"run in brackets without quotes", []byte("FROM golang:1.26\nRUN [go, build]\nUSER 1\nCMD [\"x\"]\n"), []string{"unquoted-json-form@2"}},
+		{"heredoc run", []byte("FROM alpine:3.20\nRUN <<EOF\necho hi\nEOF\nUSER 1\nCMD [\"x\"]\n"), []string{"heredoc-unsupported@2"}},
+		{"heredoc copy", []byte("FROM alpine:3.20\nCOPY <<EOT /etc/motd\nhello\nEOT\nUSER 1\nCMD [\"x\"]\n"), []string{"heredoc-unsupported@2"}},
 		{"shell form after SHELL is a choice", []byte("FROM python:3.12\nSHELL [\"/bin/bash\", \"-c\"]\nUSER app\nCMD python app.py\n"), nil},
 		{"no user", []byte("FROM python:3.12\nCMD [\"python\"]\n"), []string{"runs-as-root@1"}},
 		{"user root last", []byte("FROM python:3.12\nUSER app\nRUN id\nUSER root\nCMD [\"python\"]\n"), []string{"runs-as-root@4"}},
@@ -157,7 +162,7 @@ func TestShellFormFixSpellsOutJSON(t *testing.T) {
 	tests := []struct{ src, fix string }{
 		{"CMD python app.py", `CMD ["python", "app.py"]`},
 		{"CMD python app.py && echo done", "CMD exec python app.py && echo done"},
-		{`CMD ["python" "app.py"]`, "not valid JSON"},
+		{`CMD ["python" "app.py"]`, `CMD ["python", "app.py"]`},
 	}
 	for _, tt := range tests {
 		fs, err := Lint("Dockerfile", []byte("FROM python:3.12\nUSER app\n"+tt.src+"\n"))
@@ -198,6 +203,23 @@ func TestRulesHaveUniqueKebabIDs(t *testing.T) {
 	for in, want := range map[string]string{"JSONArgsRecommended": "json-args-recommended", "FromAsCasing": "from-as-casing", "UndefinedArgInFrom": "undefined-arg-in-from"} {
 		if got := kebab(in); got != want {
 			t.Errorf("kebab(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestUnquotedJSONSaysWhatToWrite(t *testing.T) {
+	tests := []struct{ src, msg, fix string }{
+		{"FROM golang:1.26\nUSER 1\nCMD [greeter]\n", `CMD [greeter] is not JSON, so Docker runs it through /bin/sh as a command called "[greeter]"`, `write CMD ["greeter"]`},
+		{"FROM python:3.12\nUSER 1\nCMD ['python', 'app.py']\n", `CMD ['python', 'app.py'] is not JSON`, `write CMD ["python", "app.py"]`},
+		{"FROM alpine:3.20\nRUN <<EOF\necho hi\nEOF\nUSER 1\nCMD [\"x\"]\n", "RUN uses a heredoc (<<EOF), which only BuildKit understands", "joined with &&"},
+	}
+	for _, tt := range tests {
+		fs, err := Lint("Dockerfile", []byte(tt.src))
+		if err != nil || len(fs) != 1 {
+			t.Fatalf("%q: %v %v", tt.src, fs, err)
+		}
+		if !strings.Contains(fs[0].Message, tt.msg) || !strings.Contains(fs[0].Fix, tt.fix) {
+			t.Errorf("%q:\n got %s / fix %s\nwant %s / fix %s", tt.src, fs[0].Message, fs[0].Fix, tt.msg, tt.fix)
 		}
 	}
 }

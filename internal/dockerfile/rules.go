@@ -21,6 +21,8 @@ const (
 	RuleMaintainer       = "maintainer-deprecated"
 	RuleShellForm        = "shell-form-command"
 	RuleRunsAsRoot       = "runs-as-root"
+	RuleUnquotedJSON     = "unquoted-json-form"
+	RuleHeredoc          = "heredoc-unsupported"
 )
 
 // Rule describes one rule Lint can report.
@@ -42,6 +44,8 @@ var ownRules = []Rule{
 	{RuleMaintainer, SeverityWarning, "MAINTAINER is deprecated"},
 	{RuleShellForm, SeverityWarning, "CMD or ENTRYPOINT in shell form"},
 	{RuleRunsAsRoot, SeverityInfo, "the container runs as root"},
+	{RuleUnquotedJSON, SeverityError, "CMD, ENTRYPOINT or RUN in brackets that are not JSON"},
+	{RuleHeredoc, SeverityError, "a heredoc (<<EOF), which the classic builder cannot read"},
 }
 
 // Rules lists every rule Lint can report, beginner rules first.
@@ -210,7 +214,8 @@ func (l *checker) shellForm(chain []instructions.Stage) {
 			case *instructions.EntrypointCommand:
 				cmd = &c.ShellDependantCmdLine
 			}
-			if cmd == nil || !cmd.PrependShell || shellSet || len(cmd.CmdLine) == 0 {
+			if cmd == nil || !cmd.PrependShell || shellSet || len(cmd.CmdLine) == 0 || looksLikeJSON(cmd.CmdLine[0]) {
+				// Brackets that are not JSON are an error of their own (unquotedJSON).
 				continue
 			}
 			name := strings.ToUpper(c.Name())
@@ -224,9 +229,6 @@ func (l *checker) shellForm(chain []instructions.Stage) {
 // jsonFormFix spells out the JSON form of a simple shell command line, and
 // falls back to `exec` when the line really needs a shell.
 func jsonFormFix(name, cmdline string) string {
-	if strings.HasPrefix(strings.TrimSpace(cmdline), "[") {
-		return fmt.Sprintf("this looks meant as JSON but is not valid JSON: use double quotes, commas between items and a closing ], e.g. %s [\"python\", \"app.py\"]", name)
-	}
 	if strings.ContainsAny(cmdline, "&|;<>$`\"'*?(){}\\") {
 		return fmt.Sprintf("write %s [\"executable\", \"arg\", ...]; if you need the shell, start the line with exec: %s exec %s", name, name, cmdline)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/devopsctl/devopsctl/internal/plural"
 	"io"
 	"strings"
 	"time"
@@ -240,9 +241,9 @@ func (r *Report) Summary() string {
 	n := r.Counts()
 	total := len(r.Checks)
 	if r.Passed {
-		return fmt.Sprintf("all %d checks passed", total)
+		return plural.All(total, "check") + " passed"
 	}
-	parts := []string{fmt.Sprintf("%d of %d checks passed", n[checks.Pass], total)}
+	parts := []string{fmt.Sprintf("%d of %s passed", n[checks.Pass], plural.N(total, "check"))}
 	if n[checks.Fail] > 0 {
 		parts = append(parts, fmt.Sprintf("%d failed", n[checks.Fail]))
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/devopsctl/devopsctl/internal/plural"
 	"io"
 	"io/fs"
 	"os"
@@ -63,7 +64,7 @@ func Scaffold(lab *Lab, dir string, force bool) (*Workspace, error) {
 		return nil, fmt.Errorf("read workspace %s: %w", dir, err)
 	}
 	if len(entries) > 0 && !force {
-		return nil, fmt.Errorf("%w: %s has %d entries; choose another --dir, or pass --force to write the starter files over it (your changed files are backed up first)", ErrNotEmpty, dir, len(entries))
+		return nil, fmt.Errorf("%w: %s has %s; choose another --dir, or pass --force to write the starter files over it (your changed files are backed up first)", ErrNotEmpty, dir, plural.Of(len(entries), "entry", "entries"))
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
@@ -202,47 +203,23 @@ func fileMode(fsys fs.FS, p string) fs.FileMode {
 func install(lab *Lab, root *os.Root, dir string) (string, error) {
 	b := &backup{root: root}
 	err := walkFiles(lab.FS, "starter", func(p, rel string, d fs.DirEntry) error {
-		info, err := root.Lstat(rel)
-		exists := err == nil
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("%s: %w", rel, err)
-		}
 		if d.IsDir() {
-			if exists && info.IsDir() {
-				return nil
-			}
-			if exists {
-				if err := b.save(rel); err != nil {
-					return err
-				}
-			}
-			return root.Mkdir(rel, 0o755)
+			return installDir(root, b, rel)
 		}
 		want, err := fs.ReadFile(lab.FS, p)
 		if err != nil {
 			return err
 		}
-		if exists && info.Mode().IsRegular() {
-			if mine, err := root.ReadFile(rel); err == nil && bytes.Equal(mine, want) {
-				return nil
-			}
-		}
-		if exists {
-			if err := b.save(rel); err != nil {
-				return err
-			}
-		}
-		// O_EXCL: the name is free now, and a link put there meanwhile is refused.
-		f, err := root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode(lab.FS, p))
-		if err != nil {
-			return err
-		}
-		_, err = f.Write(want)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		return err
+		return installFile(root, b, rel, want, fileMode(lab.FS, p))
 	})
+	if err == nil {
+		// The instructions go along, so that hints naming README.md point at a
+		// file the learner has; the shipped .dockerignore keeps them out of images.
+		var text string
+		if text, err = lab.README(); err == nil {
+			err = installFile(root, b, "README.md", []byte(text), 0o644)
+		}
+	}
 	if checks.LeavesRoot(err) {
 		return "", fmt.Errorf("write the starter files of lab %s into %s: %w", lab.ID, dir, ErrLinkOut)
 	}
@@ -253,6 +230,62 @@ func install(lab *Lab, root *os.Root, dir string) (string, error) {
 		return "", nil
 	}
 	return filepath.Join(dir, b.dir), nil
+}
+
+// lstat reports whether rel exists in root, without following a link.
+func lstat(root *os.Root, rel string) (fs.FileInfo, bool, error) {
+	info, err := root.Lstat(rel)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", rel, err)
+	}
+	return info, true, nil
+}
+
+// installDir makes the folder rel, moving aside a file or link in its place.
+func installDir(root *os.Root, b *backup, rel string) error {
+	info, exists, err := lstat(root, rel)
+	switch {
+	case err != nil:
+		return err
+	case exists && info.IsDir():
+		return nil
+	case exists:
+		if err := b.save(rel); err != nil {
+			return err
+		}
+	}
+	return root.Mkdir(rel, 0o755)
+}
+
+// installFile writes want as rel, first moving aside whatever is there and differs.
+func installFile(root *os.Root, b *backup, rel string, want []byte, mode fs.FileMode) error {
+	info, exists, err := lstat(root, rel)
+	if err != nil {
+		return err
+	}
+	if exists && info.Mode().IsRegular() {
+		if mine, err := root.ReadFile(rel); err == nil && bytes.Equal(mine, want) {
+			return nil
+		}
+	}
+	if exists {
+		if err := b.save(rel); err != nil {
+			return err
+		}
+	}
+	// O_EXCL: the name is free now, and a link put there meanwhile is refused.
+	f, err := root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(want)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // backup is the folder a reset moves the learner's files into, made on first use.

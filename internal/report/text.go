@@ -77,7 +77,7 @@ func (s Style) CheckLine(w io.Writer, r labs.CheckResult) {
 	if max == 0 {
 		max = 8
 	}
-	if r.Status != checks.Pass {
+	if r.Status != checks.Pass || findingsOnPass(r.Kind) {
 		ev := r.Evidence
 		if len(ev) > max {
 			ev = append(ev[:max:max], fmt.Sprintf("… and %d more", len(r.Evidence)-max))
@@ -89,6 +89,13 @@ func (s Style) CheckLine(w io.Writer, r labs.CheckResult) {
 	if r.Hint != "" {
 		fmt.Fprintf(w, "      %s %s\n", s.paint(ansiBold, "hint:"), wrapHint(r.Hint))
 	}
+}
+
+// findingsOnPass reports a kind whose evidence is shown even on a pass: a lint
+// that passed "with 2 warnings" names them.
+func findingsOnPass(kind string) bool {
+	k, ok := checks.Lookup(kind)
+	return ok && k.FindingsOnPass
 }
 
 func wrapHint(h string) string {

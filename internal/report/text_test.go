@@ -53,6 +53,13 @@ func TestText(t *testing.T) {
 		{"passed.txt", &labs.Report{Lab: "dockerfile", Passed: true, Checks: []labs.CheckResult{
 			{ID: "exists", Title: "There is a Dockerfile", Status: checks.Pass, Message: "Dockerfile is there.", DurationMS: 1500},
 		}}},
+		{"lint-warnings.txt", &labs.Report{Lab: "dockerfile", Passed: true, Checks: []labs.CheckResult{
+			{ID: "lint", Kind: "dockerfile_lint", Title: "Your Dockerfile is a valid recipe", Status: checks.Pass,
+				Message: "Dockerfile passed lint with 1 warning, 1 info", Hint: "write COPY instead of ADD on this line", DurationMS: 3,
+				Evidence: []string{"Dockerfile:3: warning: ADD is used to copy local files [add-instead-of-copy]", "Dockerfile:1: info: the final stage sets no USER [runs-as-root]"}},
+			{ID: "meta", Kind: "image_metadata", Title: "Your image says how to run it", Status: checks.Pass,
+				Message: "The image's settings are as the lab asks.", Evidence: []string{"user: 65534"}, DurationMS: 3},
+		}}},
 		{"no-engine.txt", &labs.Report{Lab: "dockerfile", EngineMissing: true, Checks: []labs.CheckResult{
 			{ID: "build", Title: "Your image builds", Status: checks.Skip, Message: "skipped: this check needs a running Docker engine", Hint: "Start Docker."},
 		}}},

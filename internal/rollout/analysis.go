@@ -1,6 +1,10 @@
 package rollout
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/devopsctl/devopsctl/internal/plural"
+)
 
 // analyzer runs an Analysis against the new version's traffic: one check every
 // interval over the requests of that interval.
@@ -47,7 +51,7 @@ func (a *analyzer) check(e *engine) (failed bool, reason string) {
 		return false, ""
 	}
 	a.failures++
-	e.eventf("analysis failed (%d of %d allowed): %s", a.failures, a.cfg.FailureLimit, problem)
+	e.eventf("analysis failed (%s so far, %s allowed): %s", plural.N(a.failures, "failure"), plural.None(a.cfg.FailureLimit, "failure"), problem)
 	if a.failures > a.cfg.FailureLimit {
 		return true, "analysis failed: " + problem
 	}

@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"fmt"
+	"github.com/devopsctl/devopsctl/internal/plural"
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/docker"
@@ -57,10 +58,10 @@ func cleanRun(ctx context.Context, opts *CleanOptions) error {
 	}
 	what := ""
 	if services > 0 {
-		what = fmt.Sprintf("%d swarm services, ", services)
+		what = plural.N(services, "swarm service") + ", "
 	}
-	fmt.Fprintf(opts.IO.Out, "Removed %s%d containers, %d networks, %d volumes and %d images made by devopsctl.\n",
-		what, len(removed.Containers), len(removed.Networks), len(removed.Volumes), len(removed.Images))
+	fmt.Fprintf(opts.IO.Out, "Removed %s%s, %s, %s and %s made by devopsctl.\n", what, plural.N(len(removed.Containers), "container"),
+		plural.N(len(removed.Networks), "network"), plural.N(len(removed.Volumes), "volume"), plural.N(len(removed.Images), "image"))
 	return nil
 }
 

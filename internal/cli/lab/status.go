@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"github.com/devopsctl/devopsctl/internal/plural"
 	"text/tabwriter"
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
@@ -90,7 +91,7 @@ func statusRun(opts *StatusOptions) error {
 		fmt.Fprintln(out, "No checks run yet: run devopsctl check in the workspace.")
 		return nil
 	}
-	fmt.Fprintf(out, "Last check: %s (%d runs so far)\n", lp.Last.Summary(), lp.Runs)
+	fmt.Fprintf(out, "Last check: %s (%s so far)\n", lp.Last.Summary(), plural.N(lp.Runs, "run"))
 	for _, r := range lp.Last.Checks {
 		fmt.Fprintf(out, "  %s %s\n", report.Icon(r.Status), r.Title)
 	}

@@ -104,7 +104,8 @@ func extra(peak, replicas int) string {
 	if peak <= replicas {
 		return "no extra instances"
 	}
-	return fmt.Sprintf("+%d, %d%% of the replicas", peak-replicas, 100*peak/replicas)
+	// The share over the replicas, rounded: 7 for 6 replicas is 17% more.
+	return fmt.Sprintf("+%d, %.0f%% more than the replicas", peak-replicas, 100*float64(peak-replicas)/float64(replicas))
 }
 
 func percent(part, whole int64) string {

@@ -6,6 +6,7 @@
 //	MODE=exit             exit at once with status 3
 //	MODE=error            answer 500
 //	MODE=silent           run but never listen
+//	HOST=127.0.0.1        listen on that address only (default: all of them)
 package main
 
 import (
@@ -42,7 +43,7 @@ func main() {
 		})
 	}
 	fmt.Println("testserver: listening on", port)
-	if err := http.ListenAndServe(":"+port, nil); err != nil {
+	if err := http.ListenAndServe(os.Getenv("HOST")+":"+port, nil); err != nil {
 		fmt.Println(err)
 		os.Exit(1)
 	}
