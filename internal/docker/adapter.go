@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,10 +92,15 @@ func (c *Client) removeBuildContainers(labels map[string]string) {
 	}
 	for ctx.Err() == nil {
 		ctrs, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
-		if err != nil || len(ctrs) == 0 {
+		if err != nil || !slices.ContainsFunc(ctrs, func(ct container.Summary) bool { return ct.Labels[LabelRun] == "" }) {
 			return
 		}
 		for _, ct := range ctrs {
+			// A container with a run label is another run's, created a moment
+			// ago and about to start: the build's step containers never carry one.
+			if ct.Labels[LabelRun] != "" {
+				continue
+			}
 			c.RemoveContainer(ctx, ct.ID)
 		}
 		time.Sleep(100 * time.Millisecond)
