@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/labs/labtest"
@@ -78,5 +80,114 @@ func assertWorkspaceClean(t *testing.T, eng docker.Engine, ws string) {
 	}
 	if n := len(res.Containers) + len(res.Networks) + len(res.Volumes); n > 0 {
 		t.Errorf("%s left on the engine: %s", ws, fmt.Sprint(res.Containers, res.Networks, res.Volumes))
+	}
+}
+
+// holdPack is an instructor pack whose one lab runs the workspace's image and
+// waits a minute for it to answer.
+func holdPack(t *testing.T) string {
+	t.Helper()
+	pack := t.TempDir()
+	files := map[string]string{
+		"hold/lab.yaml": `id: hold
+title: A container that never answers
+summary: The check waits for it.
+difficulty: beginner
+minutes: 1
+checks:
+  - id: build
+    title: The image builds
+    kind: image_build
+  - id: serve
+    title: The container answers
+    kind: container_http
+    needs: [build]
+    with:
+      startup: 60s
+`,
+		"hold/README.md":      "# Hold\n",
+		"hold/starter/.keep":  "",
+		"hold/solution/.keep": "",
+	}
+	for name, body := range files {
+		p := filepath.Join(pack, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return pack
+}
+
+// TestKilledCheckIsReaped kills a check with SIGKILL while its container runs:
+// the container outlives it, and the next devopsctl command, whatever it is,
+// removes it.
+func TestKilledCheckIsReaped(t *testing.T) {
+	eng := testenv.Engine(t)
+	bin := buildBinary(t)
+	ws := filepath.Join(t.TempDir(), "ws")
+	if err := os.MkdirAll(ws, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ws, "Dockerfile"), []byte("FROM busybox:1.36\nCMD [\"sleep\", \"300\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { docker.CleanWorkspace(eng, ws) })
+	env := append(os.Environ(), "DEVOPSCTL_HOME="+t.TempDir(), "NO_COLOR=1")
+
+	cmd := exec.Command(bin, "check", "hold", "--dir", ws, "--labs", holdPack(t))
+	cmd.Env = env
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The app container, not a build step's: only it carries the run label.
+	waitFor(t, 2*time.Minute, "the check's container to run", func() bool {
+		res, err := eng.ListManaged(t.Context(), map[string]string{docker.LabelWorkspace: ws})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, labels := range res.ContainerLabels {
+			if labels[docker.LabelRun] != "" {
+				return true
+			}
+		}
+		return false
+	})
+	cmd.Process.Kill()
+	cmd.Wait()
+	if left := workspaceContainers(t, eng, ws); len(left) == 0 {
+		t.Fatal("the container went with its check; nothing was left to reap")
+	}
+
+	list := exec.Command(bin, "lab", "list")
+	list.Env = env
+	if out, err := list.CombinedOutput(); err != nil {
+		t.Fatalf("lab list: %v\n%s", err, out)
+	}
+	if left := workspaceContainers(t, eng, ws); len(left) > 0 {
+		t.Errorf("after the next command, the killed check's containers are still there: %v", left)
+	}
+}
+
+func workspaceContainers(t *testing.T, eng docker.Engine, ws string) []string {
+	t.Helper()
+	res, err := eng.ListManaged(t.Context(), map[string]string{docker.LabelWorkspace: ws})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Containers
+}
+
+// waitFor polls cond until it holds, failing the test after limit.
+func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %s for %s", limit, what)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }

@@ -26,6 +26,9 @@ var imageBuildKind = Kind{
 type imageBuild struct {
 	Dockerfile   string  `yaml:"dockerfile"`
 	MaxContextMB float64 `yaml:"max_context_mb"`
+	// Network lets the build's RUN steps use the network (to download
+	// packages); by default they run without one.
+	Network bool `yaml:"network"`
 }
 
 func newImageBuild(params *yaml.Node) (Check, error) {
@@ -46,6 +49,7 @@ func newImageBuild(params *yaml.Node) (Check, error) {
 const (
 	buildMemory = 1536 << 20
 	buildCPUs   = 1.5
+	buildPids   = 256
 )
 
 func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
@@ -79,6 +83,8 @@ func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
 		Labels:     env.ImageLabels(),
 		Memory:     buildMemory,
 		CPUs:       buildCPUs,
+		PidsMax:    buildPids,
+		Network:    c.Network,
 	}, env.Progress)
 	if ctx.Err() != nil {
 		return Errorf("the build was stopped before it finished")

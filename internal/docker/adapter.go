@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/api/types/network"
@@ -61,11 +63,17 @@ func (c *Client) Build(ctx context.Context, req BuildRequest, progress io.Writer
 		Memory:      req.Memory,
 		MemorySwap:  req.Memory,
 		Version:     build.BuilderV1,
+		NetworkMode: "none",
+	}
+	if req.Network {
+		opts.NetworkMode = "default"
 	}
 	if req.CPUs > 0 {
 		opts.CPUPeriod = 100000
 		opts.CPUQuota = int64(req.CPUs * 100000)
 	}
+	stopLimiting := c.limitBuildSteps(ctx, opts, req.PidsMax)
+	defer stopLimiting()
 	resp, err := c.api.ImageBuild(ctx, req.Context, opts)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -105,6 +113,50 @@ func (c *Client) removeBuildContainers(labels map[string]string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// limitBuildSteps puts a process limit on the containers the classic builder
+// makes for this build's steps, which the build API cannot ask for itself: it
+// has no pids limit, and an nproc ulimit does not bind root. It watches the
+// engine's container events and updates each step container as it is created,
+// before the builder starts it; steps are told by the memory and CPU quota the
+// build asked for, which devopsctl's builds share. The returned func stops it.
+func (c *Client) limitBuildSteps(ctx context.Context, opts build.ImageBuildOptions, pidsMax int64) (stop func()) {
+	if pidsMax <= 0 {
+		return func() {}
+	}
+	ectx, cancel := context.WithCancel(ctx)
+	msgs, errs := c.api.Events(ectx, events.ListOptions{Filters: filters.NewArgs(
+		filters.Arg("type", "container"), filters.Arg("event", "create"))})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case m := <-msgs:
+				c.limitStep(ectx, m.Actor.ID, opts, pidsMax)
+			case <-errs:
+				return
+			case <-ectx.Done():
+				return
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// limitStep sets the process limit of one new container if it is a step of a
+// devopsctl build.
+func (c *Client) limitStep(ctx context.Context, id string, opts build.ImageBuildOptions, pidsMax int64) {
+	info, err := c.api.ContainerInspect(ctx, id)
+	if err != nil || info.HostConfig == nil {
+		return
+	}
+	r := info.HostConfig.Resources
+	if r.Memory != opts.Memory || r.CPUQuota != opts.CPUQuota || (r.PidsLimit != nil && *r.PidsLimit > 0) {
+		return
+	}
+	c.api.ContainerUpdate(ctx, id, container.UpdateConfig{Resources: container.Resources{PidsLimit: &pidsMax}})
 }
 
 // buildMessage is one line of the engine's JSON build stream.
@@ -218,35 +270,19 @@ func (c *Client) RunContainer(ctx context.Context, spec ContainerSpec) (Containe
 		exposed[port] = struct{}{}
 		bindings[port] = []nat.PortBinding{{HostIP: "127.0.0.1", HostPort: ""}}
 	}
-	pids := spec.PidsMax
 	cfg := &container.Config{
 		Image:        spec.Image,
 		Env:          spec.Env,
-		Labels:       spec.Labels,
+		Labels:       withOwner(spec.Labels, spec.Lifetime),
 		ExposedPorts: exposed,
 		User:         spec.User,
+		StopTimeout:  &stopTimeoutSeconds,
 	}
 	if len(spec.Cmd) > 0 {
 		cfg.Cmd = spec.Cmd
 	}
-	host := &container.HostConfig{
-		PortBindings:   bindings,
-		Privileged:     false,
-		CapDrop:        []string{"ALL"},
-		CapAdd:         []string{"NET_BIND_SERVICE"},
-		SecurityOpt:    []string{"no-new-privileges"},
-		ReadonlyRootfs: spec.ReadOnly,
-		Resources: container.Resources{
-			Memory:     spec.Memory,
-			MemorySwap: spec.Memory,
-			NanoCPUs:   int64(spec.CPUs * 1e9),
-			PidsLimit:  &pids,
-		},
-		NetworkMode: "bridge",
-	}
-	if spec.ReadOnly {
-		host.Tmpfs = map[string]string{"/tmp": "rw,size=16m"}
-	}
+	host := c.hostConfig(ctx, spec)
+	host.PortBindings = bindings
 	created, err := c.api.ContainerCreate(ctx, cfg, host, &network.NetworkingConfig{}, nil, spec.Name)
 	if err != nil {
 		if client.IsErrNotFound(err) {
@@ -324,7 +360,11 @@ func (c *Client) ListManaged(ctx context.Context, match map[string]string) (Reso
 	for k, v := range match {
 		f.Add("label", k+"="+v)
 	}
-	res := Resources{ContainerLabels: map[string]map[string]string{}, ImageLabels: map[string]map[string]string{}}
+	res := Resources{
+		ContainerLabels: map[string]map[string]string{}, ImageLabels: map[string]map[string]string{},
+		NetworkLabels: map[string]map[string]string{}, VolumeLabels: map[string]map[string]string{},
+		ContainerCreated: map[string]time.Time{}, ContainerRunning: map[string]bool{},
+	}
 	ctrs, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
 	if err != nil {
 		return res, fmt.Errorf("list containers: %w", err)
@@ -332,6 +372,8 @@ func (c *Client) ListManaged(ctx context.Context, match map[string]string) (Reso
 	for _, ct := range ctrs {
 		res.Containers = append(res.Containers, ct.ID)
 		res.ContainerLabels[ct.ID] = ct.Labels
+		res.ContainerCreated[ct.ID] = time.Unix(ct.Created, 0)
+		res.ContainerRunning[ct.ID] = ct.State == "running"
 	}
 	nets, err := c.api.NetworkList(ctx, network.ListOptions{Filters: f})
 	if err != nil {
@@ -339,6 +381,7 @@ func (c *Client) ListManaged(ctx context.Context, match map[string]string) (Reso
 	}
 	for _, n := range nets {
 		res.Networks = append(res.Networks, n.ID)
+		res.NetworkLabels[n.ID] = n.Labels
 	}
 	vols, err := c.api.VolumeList(ctx, volume.ListOptions{Filters: f})
 	if err != nil {
@@ -346,6 +389,7 @@ func (c *Client) ListManaged(ctx context.Context, match map[string]string) (Reso
 	}
 	for _, v := range vols.Volumes {
 		res.Volumes = append(res.Volumes, v.Name)
+		res.VolumeLabels[v.Name] = v.Labels
 	}
 	imgs, err := c.api.ImageList(ctx, image.ListOptions{All: true, Filters: f})
 	if err != nil {
@@ -370,6 +414,71 @@ func (c *Client) RemoveVolume(ctx context.Context, name string) error {
 		return fmt.Errorf("remove volume %s: %w", name, err)
 	}
 	return nil
+}
+
+// withOwner adds the owner and lease labels to a copy of labels, so that a later
+// command can tell an orphan from a live run's container.
+func withOwner(labels map[string]string, lifetime time.Duration) map[string]string {
+	out := maps.Clone(labels)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, ownerLabels(lifetime, time.Now()))
+	return out
+}
+
+// Limits of every container devopsctl runs (see docs/limits.md).
+const (
+	// stopTimeout is how long a container has to end after SIGTERM.
+	stopTimeout = 2
+	// shmSize bounds /dev/shm; volumeSize each tmpfs laid over a VOLUME.
+	shmSize    = 16 << 20
+	volumeSize = "64m"
+	// logMaxSize caps the container's log file; older lines are dropped.
+	logMaxSize = "1m"
+)
+
+var stopTimeoutSeconds = stopTimeout
+
+// hostConfig is the sandbox of a learner's container: no capabilities but
+// binding low ports, no privilege gain, bounded memory, CPU, processes,
+// /dev/shm, log and VOLUME space, and an init process that reaps zombies.
+func (c *Client) hostConfig(ctx context.Context, spec ContainerSpec) *container.HostConfig {
+	pids := spec.PidsMax
+	init := true
+	host := &container.HostConfig{
+		Privileged:     false,
+		CapDrop:        []string{"ALL"},
+		CapAdd:         []string{"NET_BIND_SERVICE"},
+		SecurityOpt:    []string{"no-new-privileges"},
+		ReadonlyRootfs: spec.ReadOnly,
+		Init:           &init,
+		ShmSize:        shmSize,
+		LogConfig: container.LogConfig{
+			Type:   "json-file",
+			Config: map[string]string{"max-size": logMaxSize, "max-file": "1"},
+		},
+		Resources: container.Resources{
+			Memory:     spec.Memory,
+			MemorySwap: spec.Memory,
+			NanoCPUs:   int64(spec.CPUs * 1e9),
+			PidsLimit:  &pids,
+		},
+		NetworkMode: "bridge",
+		Tmpfs:       map[string]string{},
+	}
+	if spec.ReadOnly {
+		host.Tmpfs["/tmp"] = "rw,size=16m"
+	}
+	// A VOLUME in the image would otherwise become an anonymous volume on the
+	// host's disk, as large as the container cares to write. A tmpfs over it
+	// is bounded, and counts against the container's memory.
+	if ii, err := c.api.ImageInspect(ctx, spec.Image); err == nil && ii.Config != nil {
+		for path := range ii.Config.Volumes {
+			host.Tmpfs[path] = "rw,size=" + volumeSize
+		}
+	}
+	return host
 }
 
 func withSafeDefaults(s ContainerSpec) ContainerSpec {
