@@ -260,21 +260,11 @@ func (c *Client) RemoveImage(ctx context.Context, ref string) error {
 
 func (c *Client) RunContainer(ctx context.Context, spec ContainerSpec) (Container, error) {
 	spec = withSafeDefaults(spec)
-	exposed := nat.PortSet{}
-	bindings := nat.PortMap{}
-	for _, p := range spec.Ports {
-		port := nat.Port(p)
-		if !strings.Contains(p, "/") {
-			port = nat.Port(p + "/tcp")
-		}
-		exposed[port] = struct{}{}
-		bindings[port] = []nat.PortBinding{{HostIP: "127.0.0.1", HostPort: ""}}
-	}
 	cfg := &container.Config{
 		Image:        spec.Image,
 		Env:          spec.Env,
 		Labels:       withOwner(spec.Labels, spec.Lifetime),
-		ExposedPorts: exposed,
+		ExposedPorts: exposedPorts(spec.Ports),
 		User:         spec.User,
 		StopTimeout:  &stopTimeoutSeconds,
 	}
@@ -282,7 +272,17 @@ func (c *Client) RunContainer(ctx context.Context, spec ContainerSpec) (Containe
 		cfg.Cmd = spec.Cmd
 	}
 	host := c.hostConfig(ctx, spec)
-	host.PortBindings = bindings
+	host.PortBindings = portBindings(spec.Ports)
+	relay, netID := "", ""
+	if !spec.Outbound {
+		var err error
+		if relay, err = c.ensureRelay(ctx); err != nil {
+			return Container{}, fmt.Errorf("isolate the container: %w", err)
+		}
+		if netID, err = c.isolate(ctx, spec, host); err != nil {
+			return Container{}, err
+		}
+	}
 	created, err := c.api.ContainerCreate(ctx, cfg, host, &network.NetworkingConfig{}, nil, spec.Name)
 	if err != nil {
 		if client.IsErrNotFound(err) {
@@ -294,25 +294,63 @@ func (c *Client) RunContainer(ctx context.Context, spec ContainerSpec) (Containe
 	if err := c.api.ContainerStart(ctx, created.ID, container.StartOptions{}); err != nil {
 		return ctr, fmt.Errorf("start container from %s: %s", spec.Image, cleanEngineError(err))
 	}
-	info, err := c.api.ContainerInspect(ctx, created.ID)
-	if err != nil {
-		return ctr, fmt.Errorf("inspect container %s: %w", short(created.ID), err)
+	if netID != "" {
+		ctr.HostPorts, err = c.startRelay(ctx, spec, relay, netID, created.ID)
+	} else {
+		ctr.HostPorts, err = c.hostPorts(ctx, created.ID)
 	}
-	if info.NetworkSettings != nil {
-		for port, bs := range info.NetworkSettings.Ports {
-			for _, b := range bs {
-				if b.HostPort != "" {
-					ip := b.HostIP
-					if ip == "" || ip == "0.0.0.0" {
-						ip = "127.0.0.1"
-					}
-					ctr.HostPorts[string(port)] = ip + ":" + b.HostPort
-					break
+	if err != nil {
+		return ctr, err
+	}
+	return ctr, nil
+}
+
+// exposedPorts and portBindings publish ports ("8080/tcp", or "8080") on
+// 127.0.0.1 at a random host port.
+func exposedPorts(ports []string) nat.PortSet {
+	set := nat.PortSet{}
+	for p := range portBindings(ports) {
+		set[p] = struct{}{}
+	}
+	return set
+}
+
+func portBindings(ports []string) nat.PortMap {
+	m := nat.PortMap{}
+	for _, p := range ports {
+		port := nat.Port(p)
+		if !strings.Contains(p, "/") {
+			port = nat.Port(p + "/tcp")
+		}
+		m[port] = []nat.PortBinding{{HostIP: "127.0.0.1", HostPort: ""}}
+	}
+	return m
+}
+
+// hostPorts maps each published port of a started container to its host
+// address.
+func (c *Client) hostPorts(ctx context.Context, id string) (map[string]string, error) {
+	out := map[string]string{}
+	info, err := c.api.ContainerInspect(ctx, id)
+	if err != nil {
+		return out, fmt.Errorf("inspect container %s: %w", short(id), err)
+	}
+	if info.NetworkSettings == nil {
+		return out, nil
+	}
+	for port, bs := range info.NetworkSettings.Ports {
+		for _, b := range bs {
+			if b.HostPort != "" {
+				ip := b.HostIP
+				if ip == "" || ip == "0.0.0.0" {
+					ip = "127.0.0.1"
 				}
+				out[string(port)] = ip + ":" + b.HostPort
+				break
 			}
 		}
 	}
-	return ctr, nil
+	return out, nil
 }
 
 func (c *Client) InspectContainer(ctx context.Context, id string) (ContainerState, error) {

@@ -107,6 +107,10 @@ type ContainerSpec struct {
 	PidsMax  int64   // default 128
 	ReadOnly bool    // read-only root filesystem (a tmpfs at /tmp is given)
 	User     string  // override the image's user
+	// Outbound runs the container on the default bridge, from where it reaches
+	// the host and the network beyond. Without it the container has a network
+	// of its own, with no way out; its ports are still published (see isolate).
+	Outbound bool
 	// Lifetime bounds how long the container may live: after it, any devopsctl
 	// command removes it, whether or not its run is still going. Default
 	// DefaultLifetime.

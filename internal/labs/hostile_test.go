@@ -3,11 +3,14 @@ package labs_test
 import (
 	"bufio"
 	"context"
+	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -180,4 +183,107 @@ func memInUse() int64 {
 		}
 	}
 	return vals["MemTotal"] - vals["MemAvailable"]
+}
+
+// reachSpec runs the image and expects its page to say that the host service
+// was out of reach.
+const reachSpec = `
+id: reach
+title: A container that reaches out
+summary: Its page says what it could reach.
+difficulty: beginner
+minutes: 1
+checks:
+  - id: build
+    title: The image builds
+    kind: image_build
+  - id: serve
+    title: The container reached nothing
+    kind: container_http
+    needs: [build]
+    with:
+      startup: 30s
+      body: "gateway=closed public=no route"
+`
+
+// TestContainerHasNoWayOut starts a server on the host's docker0 address, which
+// containers on the default bridge can reach, and a workspace whose CMD tries it
+// and a TEST-NET address before serving what it found. The isolated container
+// reaches neither and the server sees no connection; the same image run with
+// network: true does reach the server, which proves the test can see it.
+func TestContainerHasNoWayOut(t *testing.T) {
+	eng := testenv.Engine(t)
+	gw := docker0Address(t)
+	ln, err := net.Listen("tcp", gw+":0")
+	if err != nil {
+		t.Skipf("cannot listen on docker0 (%s): %v", gw, err)
+	}
+	defer ln.Close()
+	var conns atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			c.Close()
+		}
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	script := fmt.Sprintf(`mkdir -p /tmp/www
+if nc -w 3 %s %d </dev/null; then g=open; else g=closed; fi
+if nc -w 3 192.0.2.1 80 </dev/null 2>/tmp/err; then p=connected; else p=$(grep -o -i 'no route\|unreachable\|timed out' /tmp/err | tr A-Z a-z); fi
+echo "gateway=$g public=$p" > /tmp/www/index.html
+exec httpd -f -p 8080 -h /tmp/www`, gw, port)
+	dockerfile := "FROM busybox:1.36\nCMD [\"sh\", \"-c\", " + strconv.Quote(script) + "]\n"
+
+	for _, outbound := range []bool{false, true} {
+		t.Run(fmt.Sprintf("network=%v", outbound), func(t *testing.T) {
+			yaml := reachSpec
+			if outbound {
+				yaml = strings.Replace(yaml, `body: "gateway=closed public=no route"`, "network: true\n      body: \"gateway=open\"", 1)
+			}
+			spec, err := labs.ParseSpec("lab.yaml", []byte(yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(t.TempDir(), "ws")
+			os.MkdirAll(dir, 0o755)
+			if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { docker.CleanWorkspace(eng, dir) })
+			before := conns.Load()
+			rep := (&labs.Runner{Lab: &labs.Lab{Spec: spec}, Dir: dir, Engine: eng}).Run(context.Background())
+			if !rep.Passed {
+				t.Fatalf("%s: %+v", rep.Summary(), rep.Checks)
+			}
+			got := conns.Load() - before
+			if outbound && got == 0 {
+				t.Errorf("with network: true the container did not reach the host service")
+			}
+			if !outbound && got != 0 {
+				t.Errorf("the isolated container opened %d connections to the host service", got)
+			}
+			waitNoRun(t, eng, dir)
+		})
+	}
+}
+
+// docker0Address is the host's address on the default bridge.
+func docker0Address(t *testing.T) string {
+	t.Helper()
+	iface, err := net.InterfaceByName("docker0")
+	if err != nil {
+		t.Skipf("no docker0 on this host (%v): the engine runs elsewhere", err)
+	}
+	addrs, _ := iface.Addrs()
+	for _, a := range addrs {
+		if ipn, ok := a.(*net.IPNet); ok && ipn.IP.To4() != nil {
+			return ipn.IP.String()
+		}
+	}
+	t.Skip("docker0 has no IPv4 address")
+	return ""
 }
