@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -104,6 +105,7 @@ checks:
     needs: [build]
     with:
       startup: 60s
+      body: ready
 `,
 		"hold/README.md":      "# Hold\n",
 		"hold/starter/.keep":  "",
@@ -189,5 +191,65 @@ func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
 			t.Fatalf("waited %s for %s", limit, what)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// TestCleanOneWorkspaceDuringAnothersCheck runs lab clean in one workspace
+// while a check of another is waiting for its container to answer: the check
+// still passes.
+func TestCleanOneWorkspaceDuringAnothersCheck(t *testing.T) {
+	eng := testenv.Engine(t)
+	bin := buildBinary(t)
+	pack := holdPack(t)
+	env := append(os.Environ(), "DEVOPSCTL_HOME="+t.TempDir(), "NO_COLOR=1")
+	mk := func(dockerfile string) string {
+		ws := filepath.Join(t.TempDir(), "ws")
+		if err := os.MkdirAll(ws, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(ws, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { docker.CleanWorkspace(eng, ws) })
+		return ws
+	}
+	// The server starts a few seconds late, so the clean lands while the check waits.
+	slow := mk("FROM busybox:1.36\nRUN mkdir /www && echo ready > /www/index.html\nCMD [\"sh\", \"-c\", \"sleep 4; exec httpd -f -p 8080 -h /www\"]\n")
+	other := mk("FROM busybox:1.36\nRUN mkdir /www && echo ready > /www/index.html\nCMD [\"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/www\"]\n")
+
+	first := exec.Command(bin, "check", "hold", "--dir", other, "--labs", pack)
+	first.Env = env
+	first.Run() // leaves an image of the other workspace to clean
+
+	cmd := exec.Command(bin, "check", "hold", "--dir", slow, "--labs", pack)
+	cmd.Env = env
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 2*time.Minute, "the check's container to run", func() bool {
+		res, err := eng.ListManaged(t.Context(), map[string]string{docker.LabelWorkspace: slow, docker.LabelManaged: "true"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, labels := range res.ContainerLabels {
+			if labels[docker.LabelRun] != "" {
+				return true
+			}
+		}
+		return false
+	})
+	clean := exec.Command(bin, "lab", "clean", "--dir", other)
+	clean.Env = env
+	cleanOut, err := clean.CombinedOutput()
+	if err != nil || !strings.Contains(string(cleanOut), "for "+other) {
+		t.Fatalf("lab clean --dir: %v\n%s", err, cleanOut)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("the check beside the clean: %v\n%s", err, out.String())
+	}
+	if imgs, _ := eng.ListManaged(t.Context(), map[string]string{docker.LabelWorkspace: other}); len(imgs.Images) > 0 {
+		t.Errorf("lab clean --dir %s left its images: %v", other, imgs.Images)
 	}
 }

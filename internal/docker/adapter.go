@@ -149,7 +149,12 @@ func (c *Client) limitBuildSteps(ctx context.Context, opts build.ImageBuildOptio
 // devopsctl build.
 func (c *Client) limitStep(ctx context.Context, id string, opts build.ImageBuildOptions, pidsMax int64) {
 	info, err := c.api.ContainerInspect(ctx, id)
-	if err != nil || info.HostConfig == nil {
+	if err != nil || info.HostConfig == nil || info.Config == nil {
+		return
+	}
+	// Metadata steps ("#(nop) LABEL …") are committed without ever running;
+	// touching them races with the builder's own removal of them.
+	if strings.Contains(strings.Join(info.Config.Cmd, " "), "#(nop)") {
 		return
 	}
 	r := info.HostConfig.Resources
@@ -386,7 +391,11 @@ func (c *Client) ContainerLogs(ctx context.Context, id string, tail int) (string
 }
 
 func (c *Client) RemoveContainer(ctx context.Context, id string) error {
+	own := c.ownNetworks(ctx, id)
 	err := c.api.ContainerRemove(ctx, id, container.RemoveOptions{Force: true, RemoveVolumes: true})
+	if rerr := c.removeNetworks(ctx, own); err == nil {
+		err = rerr
+	}
 	if err != nil && !client.IsErrNotFound(err) && !strings.Contains(err.Error(), "already in progress") {
 		return fmt.Errorf("remove container %s: %w", short(id), err)
 	}

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -90,7 +91,7 @@ func (c *Client) isolate(ctx context.Context, spec ContainerSpec, host *containe
 		rand.Read(b[:])
 		name = hex.EncodeToString(b[:])
 	}
-	nw, err := c.api.NetworkCreate(ctx, "devopsctl-net-"+name, network.CreateOptions{
+	nw, err := c.api.NetworkCreate(ctx, netPrefix+name, network.CreateOptions{
 		Driver:   "bridge",
 		Internal: true,
 		Options:  map[string]string{"com.docker.network.bridge.inhibit_ipv4": "true"},
@@ -143,4 +144,41 @@ func (c *Client) startRelay(ctx context.Context, spec ContainerSpec, relay, netI
 		return nil, fmt.Errorf("start the relay: %s", cleanEngineError(err))
 	}
 	return c.hostPorts(ctx, created.ID)
+}
+
+// netPrefix names the networks isolate creates.
+const netPrefix = "devopsctl-net-"
+
+// ownNetworks lists the isolated networks a container is on, which go with it.
+func (c *Client) ownNetworks(ctx context.Context, id string) []string {
+	info, err := c.api.ContainerInspect(ctx, id)
+	if err != nil || info.NetworkSettings == nil {
+		return nil
+	}
+	var ids []string
+	for name, ep := range info.NetworkSettings.Networks {
+		if strings.HasPrefix(name, netPrefix) && ep.NetworkID != "" {
+			ids = append(ids, ep.NetworkID)
+		}
+	}
+	return ids
+}
+
+// removeNetworks removes isolated networks with whatever still sits on them:
+// the relay, once the container it served is gone.
+func (c *Client) removeNetworks(ctx context.Context, ids []string) error {
+	var errs []error
+	for _, id := range ids {
+		nw, err := c.api.NetworkInspect(ctx, id, network.InspectOptions{})
+		if err != nil {
+			continue
+		}
+		for ctr := range nw.Containers {
+			if err := c.api.ContainerRemove(ctx, ctr, container.RemoveOptions{Force: true}); err != nil && !client.IsErrNotFound(err) {
+				errs = append(errs, fmt.Errorf("remove relay %s: %s", short(ctr), cleanEngineError(err)))
+			}
+		}
+		errs = append(errs, c.RemoveNetwork(ctx, id))
+	}
+	return errors.Join(errs...)
 }
