@@ -9,12 +9,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/devopsctl/devopsctl/internal/cli/check"
 	"github.com/devopsctl/devopsctl/internal/cli/lab"
 	"github.com/devopsctl/devopsctl/internal/cli/lesson"
 	"github.com/devopsctl/devopsctl/internal/cli/sim"
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
+	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/labs"
 	"github.com/spf13/cobra"
 )
@@ -37,8 +39,38 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	root.SetIn(f.IOStreams.In)
 	root.SetOut(f.IOStreams.Out)
 	root.SetErr(f.IOStreams.ErrOut)
+	reaped := startReaper(f)
 	err := root.ExecuteContext(ctx)
-	return exitCode(err, f.IOStreams.ErrOut)
+	code := exitCode(err, f.IOStreams.ErrOut)
+	reaped()
+	return code
+}
+
+// reaperWait bounds how long a command waits, after its own work, for the
+// removal of orphans to finish.
+const reaperWait = 10 * time.Second
+
+// startReaper removes, beside the command, what earlier runs left on the
+// engine when they were killed or outlived their lease (docker.Reap). It never
+// fails the command: without an engine there is nothing to reap. The returned
+// func waits for it, up to reaperWait.
+func startReaper(f *cmdutil.Factory) (wait func()) {
+	if f.Engine == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if eng, err := f.Engine(); err == nil && eng != nil {
+			docker.Reap(eng)
+		}
+	}()
+	return func() {
+		select {
+		case <-done:
+		case <-time.After(reaperWait):
+		}
+	}
 }
 
 // NewCmdRoot builds the command tree.

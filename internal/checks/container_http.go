@@ -37,6 +37,9 @@ type containerHTTP struct {
 	ContainsEnv []string          `yaml:"contains_env"`
 	Startup     Duration          `yaml:"startup"`
 	ReadOnly    *bool             `yaml:"read_only"`
+	// Network lets the container reach the host and the network beyond; by
+	// default it has a network of its own with no way out.
+	Network bool `yaml:"network"`
 
 	body, bodyNot *regexp.Regexp
 }
@@ -106,6 +109,10 @@ func (c *containerHTTP) Run(ctx context.Context, env *Env) Result {
 		Labels:   env.Labels(),
 		Ports:    []string{port},
 		ReadOnly: c.ReadOnly == nil || *c.ReadOnly,
+		Outbound: c.Network,
+		// The check removes it when it ends; the lease only matters when
+		// devopsctl was killed first.
+		Lifetime: env.Timeout + time.Minute,
 	})
 	if ctr.ID != "" {
 		// Removal must happen even when ctx was cancelled (Ctrl-C, timeout).

@@ -27,6 +27,9 @@ var imageBuildKind = Kind{
 type imageBuild struct {
 	Dockerfile   string  `yaml:"dockerfile"`
 	MaxContextMB float64 `yaml:"max_context_mb"`
+	// Network lets the build's RUN steps use the network (to download
+	// packages); by default they run without one.
+	Network bool `yaml:"network"`
 }
 
 func newImageBuild(params *yaml.Node) (Check, error) {
@@ -47,6 +50,7 @@ func newImageBuild(params *yaml.Node) (Check, error) {
 const (
 	buildMemory = 1536 << 20
 	buildCPUs   = 1.5
+	buildPids   = 256
 )
 
 func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
@@ -86,6 +90,8 @@ func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
 		Labels:     env.ImageLabels(),
 		Memory:     buildMemory,
 		CPUs:       buildCPUs,
+		PidsMax:    buildPids,
+		Network:    c.Network,
 	}, progress)
 	progress.Flush()
 	if ctx.Err() != nil {

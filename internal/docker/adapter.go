@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/api/types/network"
@@ -60,11 +63,17 @@ func (c *Client) Build(ctx context.Context, req BuildRequest, progress io.Writer
 		Memory:      req.Memory,
 		MemorySwap:  req.Memory,
 		Version:     build.BuilderV1,
+		NetworkMode: "none",
+	}
+	if req.Network {
+		opts.NetworkMode = "default"
 	}
 	if req.CPUs > 0 {
 		opts.CPUPeriod = 100000
 		opts.CPUQuota = int64(req.CPUs * 100000)
 	}
+	stopLimiting := c.limitBuildSteps(ctx, opts, req.PidsMax)
+	defer stopLimiting()
 	resp, err := c.api.ImageBuild(ctx, req.Context, opts)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -91,14 +100,68 @@ func (c *Client) removeBuildContainers(labels map[string]string) {
 	}
 	for ctx.Err() == nil {
 		ctrs, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
-		if err != nil || len(ctrs) == 0 {
+		if err != nil || !slices.ContainsFunc(ctrs, func(ct container.Summary) bool { return ct.Labels[LabelRun] == "" }) {
 			return
 		}
 		for _, ct := range ctrs {
+			// A container with a run label is another run's, created a moment
+			// ago and about to start: the build's step containers never carry one.
+			if ct.Labels[LabelRun] != "" {
+				continue
+			}
 			c.RemoveContainer(ctx, ct.ID)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// limitBuildSteps puts a process limit on the containers the classic builder
+// makes for this build's steps, which the build API cannot ask for itself: it
+// has no pids limit, and an nproc ulimit does not bind root. It watches the
+// engine's container events and updates each step container as it is created,
+// before the builder starts it; steps are told by the memory and CPU quota the
+// build asked for, which devopsctl's builds share. The returned func stops it.
+func (c *Client) limitBuildSteps(ctx context.Context, opts build.ImageBuildOptions, pidsMax int64) (stop func()) {
+	if pidsMax <= 0 {
+		return func() {}
+	}
+	ectx, cancel := context.WithCancel(ctx)
+	msgs, errs := c.api.Events(ectx, events.ListOptions{Filters: filters.NewArgs(
+		filters.Arg("type", "container"), filters.Arg("event", "create"))})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case m := <-msgs:
+				c.limitStep(ectx, m.Actor.ID, opts, pidsMax)
+			case <-errs:
+				return
+			case <-ectx.Done():
+				return
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// limitStep sets the process limit of one new container if it is a step of a
+// devopsctl build.
+func (c *Client) limitStep(ctx context.Context, id string, opts build.ImageBuildOptions, pidsMax int64) {
+	info, err := c.api.ContainerInspect(ctx, id)
+	if err != nil || info.HostConfig == nil || info.Config == nil {
+		return
+	}
+	// Metadata steps ("#(nop) LABEL …") are committed without ever running;
+	// touching them races with the builder's own removal of them.
+	if strings.Contains(strings.Join(info.Config.Cmd, " "), "#(nop)") {
+		return
+	}
+	r := info.HostConfig.Resources
+	if r.Memory != opts.Memory || r.CPUQuota != opts.CPUQuota || (r.PidsLimit != nil && *r.PidsLimit > 0) {
+		return
+	}
+	c.api.ContainerUpdate(ctx, id, container.UpdateConfig{Resources: container.Resources{PidsLimit: &pidsMax}})
 }
 
 // buildMessage is one line of the engine's JSON build stream.
@@ -202,44 +265,28 @@ func (c *Client) RemoveImage(ctx context.Context, ref string) error {
 
 func (c *Client) RunContainer(ctx context.Context, spec ContainerSpec) (Container, error) {
 	spec = withSafeDefaults(spec)
-	exposed := nat.PortSet{}
-	bindings := nat.PortMap{}
-	for _, p := range spec.Ports {
-		port := nat.Port(p)
-		if !strings.Contains(p, "/") {
-			port = nat.Port(p + "/tcp")
-		}
-		exposed[port] = struct{}{}
-		bindings[port] = []nat.PortBinding{{HostIP: "127.0.0.1", HostPort: ""}}
-	}
-	pids := spec.PidsMax
 	cfg := &container.Config{
 		Image:        spec.Image,
 		Env:          spec.Env,
-		Labels:       spec.Labels,
-		ExposedPorts: exposed,
+		Labels:       withOwner(spec.Labels, spec.Lifetime),
+		ExposedPorts: exposedPorts(spec.Ports),
 		User:         spec.User,
+		StopTimeout:  &stopTimeoutSeconds,
 	}
 	if len(spec.Cmd) > 0 {
 		cfg.Cmd = spec.Cmd
 	}
-	host := &container.HostConfig{
-		PortBindings:   bindings,
-		Privileged:     false,
-		CapDrop:        []string{"ALL"},
-		CapAdd:         []string{"NET_BIND_SERVICE"},
-		SecurityOpt:    []string{"no-new-privileges"},
-		ReadonlyRootfs: spec.ReadOnly,
-		Resources: container.Resources{
-			Memory:     spec.Memory,
-			MemorySwap: spec.Memory,
-			NanoCPUs:   int64(spec.CPUs * 1e9),
-			PidsLimit:  &pids,
-		},
-		NetworkMode: "bridge",
-	}
-	if spec.ReadOnly {
-		host.Tmpfs = map[string]string{"/tmp": "rw,size=16m"}
+	host := c.hostConfig(ctx, spec)
+	host.PortBindings = portBindings(spec.Ports)
+	relay, netID := "", ""
+	if !spec.Outbound {
+		var err error
+		if relay, err = c.ensureRelay(ctx); err != nil {
+			return Container{}, fmt.Errorf("isolate the container: %w", err)
+		}
+		if netID, err = c.isolate(ctx, spec, host); err != nil {
+			return Container{}, err
+		}
 	}
 	created, err := c.api.ContainerCreate(ctx, cfg, host, &network.NetworkingConfig{}, nil, spec.Name)
 	if err != nil {
@@ -252,25 +299,63 @@ func (c *Client) RunContainer(ctx context.Context, spec ContainerSpec) (Containe
 	if err := c.api.ContainerStart(ctx, created.ID, container.StartOptions{}); err != nil {
 		return ctr, fmt.Errorf("start container from %s: %s", spec.Image, cleanEngineError(err))
 	}
-	info, err := c.api.ContainerInspect(ctx, created.ID)
-	if err != nil {
-		return ctr, fmt.Errorf("inspect container %s: %w", short(created.ID), err)
+	if netID != "" {
+		ctr.HostPorts, err = c.startRelay(ctx, spec, relay, netID, created.ID)
+	} else {
+		ctr.HostPorts, err = c.hostPorts(ctx, created.ID)
 	}
-	if info.NetworkSettings != nil {
-		for port, bs := range info.NetworkSettings.Ports {
-			for _, b := range bs {
-				if b.HostPort != "" {
-					ip := b.HostIP
-					if ip == "" || ip == "0.0.0.0" {
-						ip = "127.0.0.1"
-					}
-					ctr.HostPorts[string(port)] = ip + ":" + b.HostPort
-					break
+	if err != nil {
+		return ctr, err
+	}
+	return ctr, nil
+}
+
+// exposedPorts and portBindings publish ports ("8080/tcp", or "8080") on
+// 127.0.0.1 at a random host port.
+func exposedPorts(ports []string) nat.PortSet {
+	set := nat.PortSet{}
+	for p := range portBindings(ports) {
+		set[p] = struct{}{}
+	}
+	return set
+}
+
+func portBindings(ports []string) nat.PortMap {
+	m := nat.PortMap{}
+	for _, p := range ports {
+		port := nat.Port(p)
+		if !strings.Contains(p, "/") {
+			port = nat.Port(p + "/tcp")
+		}
+		m[port] = []nat.PortBinding{{HostIP: "127.0.0.1", HostPort: ""}}
+	}
+	return m
+}
+
+// hostPorts maps each published port of a started container to its host
+// address.
+func (c *Client) hostPorts(ctx context.Context, id string) (map[string]string, error) {
+	out := map[string]string{}
+	info, err := c.api.ContainerInspect(ctx, id)
+	if err != nil {
+		return out, fmt.Errorf("inspect container %s: %w", short(id), err)
+	}
+	if info.NetworkSettings == nil {
+		return out, nil
+	}
+	for port, bs := range info.NetworkSettings.Ports {
+		for _, b := range bs {
+			if b.HostPort != "" {
+				ip := b.HostIP
+				if ip == "" || ip == "0.0.0.0" {
+					ip = "127.0.0.1"
 				}
+				out[string(port)] = ip + ":" + b.HostPort
+				break
 			}
 		}
 	}
-	return ctr, nil
+	return out, nil
 }
 
 func (c *Client) InspectContainer(ctx context.Context, id string) (ContainerState, error) {
@@ -306,7 +391,11 @@ func (c *Client) ContainerLogs(ctx context.Context, id string, tail int) (string
 }
 
 func (c *Client) RemoveContainer(ctx context.Context, id string) error {
+	own := c.ownNetworks(ctx, id)
 	err := c.api.ContainerRemove(ctx, id, container.RemoveOptions{Force: true, RemoveVolumes: true})
+	if rerr := c.removeNetworks(ctx, own); err == nil {
+		err = rerr
+	}
 	if err != nil && !client.IsErrNotFound(err) && !strings.Contains(err.Error(), "already in progress") {
 		return fmt.Errorf("remove container %s: %w", short(id), err)
 	}
@@ -318,7 +407,11 @@ func (c *Client) ListManaged(ctx context.Context, match map[string]string) (Reso
 	for k, v := range match {
 		f.Add("label", k+"="+v)
 	}
-	res := Resources{ContainerLabels: map[string]map[string]string{}, ImageLabels: map[string]map[string]string{}}
+	res := Resources{
+		ContainerLabels: map[string]map[string]string{}, ImageLabels: map[string]map[string]string{},
+		NetworkLabels: map[string]map[string]string{}, VolumeLabels: map[string]map[string]string{},
+		ContainerCreated: map[string]time.Time{}, ContainerRunning: map[string]bool{},
+	}
 	ctrs, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
 	if err != nil {
 		return res, fmt.Errorf("list containers: %w", err)
@@ -326,6 +419,8 @@ func (c *Client) ListManaged(ctx context.Context, match map[string]string) (Reso
 	for _, ct := range ctrs {
 		res.Containers = append(res.Containers, ct.ID)
 		res.ContainerLabels[ct.ID] = ct.Labels
+		res.ContainerCreated[ct.ID] = time.Unix(ct.Created, 0)
+		res.ContainerRunning[ct.ID] = ct.State == "running"
 	}
 	nets, err := c.api.NetworkList(ctx, network.ListOptions{Filters: f})
 	if err != nil {
@@ -333,6 +428,7 @@ func (c *Client) ListManaged(ctx context.Context, match map[string]string) (Reso
 	}
 	for _, n := range nets {
 		res.Networks = append(res.Networks, n.ID)
+		res.NetworkLabels[n.ID] = n.Labels
 	}
 	vols, err := c.api.VolumeList(ctx, volume.ListOptions{Filters: f})
 	if err != nil {
@@ -340,6 +436,7 @@ func (c *Client) ListManaged(ctx context.Context, match map[string]string) (Reso
 	}
 	for _, v := range vols.Volumes {
 		res.Volumes = append(res.Volumes, v.Name)
+		res.VolumeLabels[v.Name] = v.Labels
 	}
 	imgs, err := c.api.ImageList(ctx, image.ListOptions{All: true, Filters: f})
 	if err != nil {
@@ -364,6 +461,71 @@ func (c *Client) RemoveVolume(ctx context.Context, name string) error {
 		return fmt.Errorf("remove volume %s: %w", name, err)
 	}
 	return nil
+}
+
+// withOwner adds the owner and lease labels to a copy of labels, so that a later
+// command can tell an orphan from a live run's container.
+func withOwner(labels map[string]string, lifetime time.Duration) map[string]string {
+	out := maps.Clone(labels)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, ownerLabels(lifetime, time.Now()))
+	return out
+}
+
+// Limits of every container devopsctl runs (see docs/limits.md).
+const (
+	// stopTimeout is how long a container has to end after SIGTERM.
+	stopTimeout = 2
+	// shmSize bounds /dev/shm; volumeSize each tmpfs laid over a VOLUME.
+	shmSize    = 16 << 20
+	volumeSize = "64m"
+	// logMaxSize caps the container's log file; older lines are dropped.
+	logMaxSize = "1m"
+)
+
+var stopTimeoutSeconds = stopTimeout
+
+// hostConfig is the sandbox of a learner's container: no capabilities but
+// binding low ports, no privilege gain, bounded memory, CPU, processes,
+// /dev/shm, log and VOLUME space, and an init process that reaps zombies.
+func (c *Client) hostConfig(ctx context.Context, spec ContainerSpec) *container.HostConfig {
+	pids := spec.PidsMax
+	init := true
+	host := &container.HostConfig{
+		Privileged:     false,
+		CapDrop:        []string{"ALL"},
+		CapAdd:         []string{"NET_BIND_SERVICE"},
+		SecurityOpt:    []string{"no-new-privileges"},
+		ReadonlyRootfs: spec.ReadOnly,
+		Init:           &init,
+		ShmSize:        shmSize,
+		LogConfig: container.LogConfig{
+			Type:   "json-file",
+			Config: map[string]string{"max-size": logMaxSize, "max-file": "1"},
+		},
+		Resources: container.Resources{
+			Memory:     spec.Memory,
+			MemorySwap: spec.Memory,
+			NanoCPUs:   int64(spec.CPUs * 1e9),
+			PidsLimit:  &pids,
+		},
+		NetworkMode: "bridge",
+		Tmpfs:       map[string]string{},
+	}
+	if spec.ReadOnly {
+		host.Tmpfs["/tmp"] = "rw,size=16m"
+	}
+	// A VOLUME in the image would otherwise become an anonymous volume on the
+	// host's disk, as large as the container cares to write. A tmpfs over it
+	// is bounded, and counts against the container's memory.
+	if ii, err := c.api.ImageInspect(ctx, spec.Image); err == nil && ii.Config != nil {
+		for path := range ii.Config.Volumes {
+			host.Tmpfs[path] = "rw,size=" + volumeSize
+		}
+	}
+	return host
 }
 
 func withSafeDefaults(s ContainerSpec) ContainerSpec {

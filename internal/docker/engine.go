@@ -54,6 +54,10 @@ type BuildRequest struct {
 	// Memory (bytes) and CPUs bound the build's RUN steps.
 	Memory int64
 	CPUs   float64
+	// PidsMax bounds the processes of each RUN step (0: no bound).
+	PidsMax int64
+	// Network lets RUN steps reach the network; without it they have none.
+	Network bool
 }
 
 // BuildResult describes a successful build.
@@ -106,6 +110,14 @@ type ContainerSpec struct {
 	PidsMax  int64   // default 128
 	ReadOnly bool    // read-only root filesystem (a tmpfs at /tmp is given)
 	User     string  // override the image's user
+	// Outbound runs the container on the default bridge, from where it reaches
+	// the host and the network beyond. Without it the container has a network
+	// of its own, with no way out; its ports are still published (see isolate).
+	Outbound bool
+	// Lifetime bounds how long the container may live: after it, any devopsctl
+	// command removes it, whether or not its run is still going. Default
+	// DefaultLifetime.
+	Lifetime time.Duration
 }
 
 // Container is a started container.
@@ -134,6 +146,14 @@ type Resources struct {
 	// container and image, by ID.
 	ContainerLabels map[string]map[string]string
 	ImageLabels     map[string]map[string]string
+	// NetworkLabels and VolumeLabels hold the labels of each listed network
+	// (by ID) and volume (by name).
+	NetworkLabels map[string]map[string]string
+	VolumeLabels  map[string]map[string]string
+	// ContainerCreated holds when each listed container was created, and
+	// ContainerRunning whether it runs.
+	ContainerCreated map[string]time.Time
+	ContainerRunning map[string]bool
 }
 
 // Empty reports whether r lists nothing.

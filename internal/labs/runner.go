@@ -90,6 +90,11 @@ func (r *Runner) Run(ctx context.Context) *Report {
 	}
 	runID := newRunID()
 	if r.Engine != nil {
+		release, err := lockWorkspace(ctx, r.Dir, progress)
+		if err != nil {
+			return r.interrupted(rep)
+		}
+		defer release()
 		defer docker.Cleanup(r.Engine, map[string]string{docker.LabelRun: runID})
 	}
 	status := map[string]checks.Status{}
@@ -114,6 +119,17 @@ func (r *Runner) Run(ctx context.Context) *Report {
 		if r.OnResult != nil {
 			r.OnResult(c, cr)
 		}
+	}
+	return rep
+}
+
+// interrupted reports every check as not run: the run was stopped while it
+// waited for its turn.
+func (r *Runner) interrupted(rep *Report) *Report {
+	rep.Passed = false
+	rep.Interrupted = true
+	for _, c := range r.Lab.Checks {
+		rep.Checks = append(rep.Checks, CheckResult{ID: c.ID, Kind: c.Kind, Title: c.Title, Status: checks.Skip, Message: "not run: the run was interrupted"})
 	}
 	return rep
 }
