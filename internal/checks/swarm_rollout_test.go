@@ -39,12 +39,14 @@ func simulatedObservation(t *testing.T, s swarmrun.Scenario) swarmrun.Observatio
 		t.Fatal(err)
 	}
 	states := map[string]string{rollout.OutcomeCompleted: "completed", rollout.OutcomePaused: "paused", rollout.OutcomeRolledBack: "rollback_completed"}
-	obs := swarmrun.Observation{Scenario: s, UpdateState: states[r.Outcome], MinServing: r.MinAvailable, PeakServing: r.PeakInstances}
+	obs := swarmrun.Observation{Scenario: s, UpdateState: states[r.Outcome], MinServing: r.MinAvailable, PeakServing: r.PeakInstances,
+		FinishedAt: float64(r.CompleteS), SettledAt: float64(r.CompleteS)}
 	for _, tk := range r.Timeline {
 		b := swarmrun.Bucket{Offset: tk.T, Answers: map[string]int{}, Failures: map[string]int{}, Tasks: map[string]int{}}
 		for _, v := range tk.Versions {
 			b.Answers[v.Version] = v.Requests - v.Errors
 			b.Tasks[v.Version] = v.Serving
+			b.FewestServing += v.Serving
 		}
 		if tk.Errors > 0 {
 			b.Failures["dns"] = tk.Errors
@@ -73,15 +75,34 @@ func TestSwarmRollout(t *testing.T) {
 			o.Buckets[2].Failures["refused"], o.Failed = 1, 1
 		}, Pass, "", []string{"1 of"}},
 		{"all at once fails requests", "all-at-once", swarmWith, nil, Fail, "requests-failed",
-			[]string{"order stop-first), 20 of 200 requests failed during the update; the lab allows 2", "second +0: 20 of 20 failed (20 dns)"}},
+			[]string{"order stop-first), 20 of 200 requests failed while fewer than 3 tasks were serving; the lab allows 2", "second +0: 20 of 20 failed (20 dns)"}},
 		{"the lab can allow no failure at all", "good", `{file: compose.yaml, service: web, replicas: 4, max_failed_share: 0.5, max_failed_requests: 0}`,
-			func(o *swarmrun.Observation) { o.Buckets[2].Failures["refused"], o.Failed = 1, 1 },
-			Fail, "requests-failed", []string{"1 of", "the lab allows 0"}},
+			func(o *swarmrun.Observation) {
+				o.Buckets[2].Failures["refused"], o.Failed = 1, 1
+				o.Buckets[1].FewestServing = 3
+			},
+			Fail, "requests-failed", []string{"1 of", "while fewer than 4 tasks were serving; the lab allows 0"}},
+		{"a failure two seconds after capacity dropped is the learner's", "good", `{file: compose.yaml, service: web, replicas: 4, min_serving: 4, max_failed_requests: 0}`,
+			func(o *swarmrun.Observation) {
+				o.Buckets[4].Failures["refused"], o.Failed = 1, 1
+				o.Buckets[2].FewestServing = 3
+			},
+			Fail, "requests-failed", []string{"1 of"}},
+		{"failures while every task served are the engine's", "good", swarmWith, func(o *swarmrun.Observation) {
+			o.Buckets[3].Failures["timeout"], o.Failed = 9, 9
+		}, Error, "", []string{"9 of", "though at least 3 tasks were serving throughout", "The engine failed them, not your settings", "second +3: 9 of 29 failed (9 timeout)"}},
 		{"stop-first pairs leave two serving", "stop-first-pairs", `{file: compose.yaml, service: web, replicas: 4, min_serving: 3}`, nil,
 			Fail, "below-min-serving", []string{"only 2 of 4 tasks were serving; the lab asks for at least 3", "second +0: tasks serving v1:2"}},
-		{"an update that did not complete", "good", swarmWith, func(o *swarmrun.Observation) {
+		{"start-first runs a task too many", "good", `{file: compose.yaml, service: web, replicas: 4, max_instances: 4}`, nil,
+			Fail, "over-max-instances", []string{"at one moment 5 tasks were serving; the lab allows at most 4"}},
+		{"within max instances", "good", `{file: compose.yaml, service: web, replicas: 4, max_instances: 5}`, nil,
+			Pass, "", []string{"never more than 5"}},
+		{"an update the engine paused is not the learner's doing", "good", swarmWith, func(o *swarmrun.Observation) {
 			o.UpdateState, o.UpdateMessage = "paused", "update paused due to failure or early termination of task x"
-		}, Fail, "not-completed", []string{`ended "paused" (update paused due to failure`}},
+		}, Error, "", []string{`the healthy v2 "paused" (update paused due to failure`, "not because of your settings"}},
+		{"an engine too slow to finish is not the learner's doing", "good", swarmWith, func(o *swarmrun.Observation) {
+			o.UpdateState, o.TimedOut, o.Scenario.Duration = "updating", true, time.Minute
+		}, Error, "", []string{`had not finished the update (still "updating") after 1m0s`, "simulation of your settings needs about 22s with tasks starting in 1.0s", "not your doing"}},
 		{"the engine strays from the model", "good", swarmWith, func(o *swarmrun.Observation) {
 			// v2 answered only half of what its tasks should have taken.
 			for _, b := range o.Buckets {
@@ -89,7 +110,9 @@ func TestSwarmRollout(t *testing.T) {
 				b.Answers[swarmrun.V2] -= half
 				b.Answers[swarmrun.V1] += half
 			}
-		}, Fail, "disagrees-with-simulation", []string{"That is not your doing", "a bug in devopsctl", "answered  50% for real, 100% simulated"}},
+		}, Pass, "", []string{"strayed 0.50 from the simulation", "not your settings", "answered  50% for real, 100% simulated"}},
+		{"an update longer than a real run allows", "too-slow", swarmWith, nil, Fail, "invalid-settings",
+			[]string{"more than the 5m0s a real run on this machine allows"}},
 
 		{"replicas differ from the lab", "six-replicas", swarmWith, nil, Fail, "invalid-settings",
 			[]string{"compose.yaml asks for 6 replicas, but this lab runs the service with 4"}},

@@ -11,19 +11,20 @@ func TestParseLoad(t *testing.T) {
 		name    string
 		logs    string
 		want    int    // seconds parsed
+		done    bool   // the final line was there
 		wantErr string // substring
 	}{
 		{"in order", `{"t":100,"ok":{"v1":20}}
 {"t":101,"ok":{"v1":19},"fail":{"refused":1}}
 {"done":true,"sent":40}
-`, 2, ""},
-		{"out of order, blank lines", "{\"t\":101,\"ok\":{\"v2\":1}}\n\n{\"t\":100,\"ok\":{\"v1\":1}}\n{\"done\":true}\n", 2, ""},
-		{"cut off", `{"t":100,"ok":{"v1":20}}` + "\n", 0, "no final line"},
-		{"garbage", "{\"t\":100}\nsegfault\n{\"done\":true}\n", 0, "line 2"},
+`, 2, true, ""},
+		{"out of order, blank lines", "{\"t\":101,\"ok\":{\"v2\":1}}\n\n{\"t\":100,\"ok\":{\"v1\":1}}\n{\"done\":true}\n", 2, true, ""},
+		{"still running", `{"t":100,"ok":{"v1":20}}` + "\n", 1, false, ""},
+		{"garbage", "{\"t\":100}\nsegfault\n{\"done\":true}\n", 0, false, "line 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseLoad(tt.logs)
+			got, done, err := parseLoad(tt.logs)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one mentioning %q", err, tt.wantErr)
@@ -33,8 +34,8 @@ func TestParseLoad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(got) != tt.want {
-				t.Fatalf("got %d seconds, want %d", len(got), tt.want)
+			if len(got) != tt.want || done != tt.done {
+				t.Fatalf("got %d seconds (done %t), want %d (done %t)", len(got), done, tt.want, tt.done)
 			}
 			for i := 1; i < len(got); i++ {
 				if got[i].T <= got[i-1].T {

@@ -117,11 +117,18 @@ func runReal(t *testing.T, s Scenario) Observation {
 	return obs
 }
 
-// settled is the observation's last n seconds of traffic, the final partial second
-// left out.
-func settled(obs Observation, n int) []Bucket {
-	end := len(obs.Buckets) - 1
-	return obs.Buckets[max(end-n, 0):end]
+// settled is the observation's seconds after the engine finished the update and
+// its old tasks were gone; the test fails when there are none.
+func settled(t *testing.T, obs Observation) []Bucket {
+	t.Helper()
+	if obs.TimedOut {
+		t.Fatalf("the engine had not finished the update (%s) by the deadline %s", obs.UpdateState, obs.Scenario.Duration)
+	}
+	bs := obs.Settled()
+	if len(bs) < 2 {
+		t.Fatalf("only %d seconds of traffic after the update settled at %+.1fs", len(bs), obs.SettledAt)
+	}
+	return bs
 }
 
 // TestRealRollingUpdate is also the agreement test CI relies on: one real run of
@@ -165,7 +172,7 @@ func TestRealRollingUpdate(t *testing.T) {
 	if first := obs.Buckets[1]; first.Share(V1) != 1 {
 		t.Errorf("before the update v1 had %.2f of the answers, want all", first.Share(V1))
 	}
-	for _, b := range settled(obs, 3) {
+	for _, b := range settled(t, obs) {
 		if b.Share(V2) != 1 {
 			t.Errorf("second %d, after the update: v2 has %.2f of the answers, want all", b.Offset, b.Share(V2))
 		}
@@ -203,7 +210,7 @@ func TestRealBadReleaseRollsBack(t *testing.T) {
 			t.Errorf("second %d: v3 answered, but it crashes before listening", b.Offset)
 		}
 	}
-	for _, b := range settled(obs, 3) {
+	for _, b := range settled(t, obs) {
 		if b.Share(V1) != 1 {
 			t.Errorf("second %d, after the rollback: v1 has %.2f of the answers, want all", b.Offset, b.Share(V1))
 		}
@@ -225,7 +232,7 @@ func TestRealErroringReleaseIsNotCaught(t *testing.T) {
 	if obs.UpdateState != "completed" || obs.FinalImage != ImageTag(V3) {
 		t.Errorf("update ended %q on %s, want completed on %s: nothing tells the engine v3 is broken", obs.UpdateState, obs.FinalImage, ImageTag(V3))
 	}
-	for _, b := range settled(obs, 3) {
+	for _, b := range settled(t, obs) {
 		rate := float64(b.Failures["status_500"]) / float64(b.Answered()+b.Failed())
 		if rate < 0.6 || rate > 0.95 || b.Answers[V1] > 0 {
 			t.Errorf("second %d: 500s are %.2f of requests and v1 answered %d; want about 0.8 and none", b.Offset, rate, b.Answers[V1])

@@ -132,7 +132,7 @@ func TestRealRolloutSideBySide(t *testing.T) {
 	if !regexp.MustCompile(`\+3\s+70%\s+50%`).MatchString(out) {
 		t.Errorf("second 3 should read 70%% real next to 50%% simulated:\n%s", out)
 	}
-	for _, w := range []string{"Real rollout on Docker Swarm: v1 -> v2", "It sends traffic for 23s", "Ctrl-C stops it and cleans up", "building demo images"} {
+	for _, w := range []string{"Real rollout on Docker Swarm: v1 -> v2", "it sends traffic until the engine has finished the update and settled (at most about 1m14s)", "Ctrl-C stops it and cleans up", "building demo images"} {
 		if !strings.Contains(errOut, w) {
 			t.Errorf("stderr lacks %q:\n%s", w, errOut)
 		}
