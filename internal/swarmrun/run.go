@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,42 +41,86 @@ const demoPort = "8080"
 // what the traffic and the engine showed. It leaves the engine as it found it, on
 // failure and cancellation too: a swarm it had to create is left again.
 func (r *Runner) Run(ctx context.Context, s Scenario) (obs Observation, err error) {
-	r.began = time.Now()
 	s = s.withDefaults()
 	if err := s.validate(); err != nil {
 		return Observation{}, fmt.Errorf("rollout scenario: %w", err)
 	}
+	sess, err := r.Open(ctx)
+	if err != nil {
+		return Observation{}, err
+	}
+	defer func() {
+		if cerr := sess.Close(); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+	}()
+	return sess.Run(ctx, s)
+}
+
+// Session is a swarm, an overlay network and the demo images kept for several
+// rollouts in a row, which then cost only their own services: a swarm, a network
+// and image builds take a quarter of a short rollout on a busy machine.
+type Session struct {
+	r       *Runner
+	res     *resources
+	release func()
+}
+
+// Open takes the host lock (unless Unlocked) and makes the engine a swarm if it is
+// in none. Close undoes it all.
+func (r *Runner) Open(ctx context.Context) (_ *Session, err error) {
+	r.began = time.Now()
 	if r.Progress == nil {
 		r.Progress = io.Discard
 	}
+	sess := &Session{r: r, release: func() {}}
 	if !r.Unlocked {
-		release, err := LockHost(ctx, r.logf)
-		if err != nil {
-			return Observation{}, fmt.Errorf("wait for another rollout on this machine: %w", err)
+		if sess.release, err = LockHost(ctx, r.logf); err != nil {
+			return nil, fmt.Errorf("wait for another rollout on this machine: %w", err)
 		}
-		// Deferred first, so released only once the cleanup below is done.
-		defer release()
 	}
-	res := &resources{r: r, runID: randomSuffix()}
-	defer func() {
-		if cerr := res.cleanup(); cerr != nil {
-			err = errors.Join(err, fmt.Errorf("clean up after the rollout: %w", cerr))
-		}
-	}()
-	if err := res.ensureSwarm(ctx); err != nil {
-		return Observation{}, err
+	sess.res = &resources{r: r, runID: randomSuffix()}
+	if err := sess.res.ensureSwarm(ctx); err != nil {
+		return nil, errors.Join(err, sess.Close())
 	}
-	r.logf("building demo images %s and %s", ImageTag(s.From), ImageTag(s.To))
-	tags, err := BuildImages(ctx, r.Engine, r.labels(res.runID), []string{s.From, s.To}, io.Discard)
-	res.images = tags
-	if err != nil {
+	return sess, nil
+}
+
+// Close removes what the session made, leaves a swarm it created and releases
+// the host lock.
+func (sess *Session) Close() error {
+	defer sess.release()
+	if err := sess.res.cleanup(); err != nil {
+		return fmt.Errorf("clean up after the rollout: %w", err)
+	}
+	return nil
+}
+
+// Run is one rollout in the session: it deploys the demo at s.From, rolls it to
+// s.To under steady traffic, and removes both services again.
+func (sess *Session) Run(ctx context.Context, s Scenario) (obs Observation, err error) {
+	r, res := sess.r, sess.res
+	s = s.withDefaults()
+	if err := s.validate(); err != nil {
+		return Observation{}, fmt.Errorf("rollout scenario: %w", err)
+	}
+	if err := sess.images(ctx, s.From, s.To); err != nil {
 		return Observation{}, err
 	}
 	suffix := res.runID
-	res.network, err = r.Swarm.CreateOverlayNetwork(ctx, "devopsctl-rollout-"+suffix, r.labels(res.runID))
-	if err != nil {
-		return Observation{}, err
+	if res.network == "" {
+		if res.network, err = r.Swarm.CreateOverlayNetwork(ctx, "devopsctl-rollout-"+suffix, r.labels(res.runID)); err != nil {
+			return Observation{}, err
+		}
 	}
+	defer func() {
+		if cerr := res.removeServices(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("remove the rollout's services: %w", cerr))
+		}
+	}()
+	// Services of one session follow each other; a count keeps their names apart.
+	res.runs++
+	suffix = fmt.Sprintf("%s-%d", suffix, res.runs)
 	demoName := "devopsctl-demo-" + suffix
 	demo := r.demoSpec(res.runID, demoName, s, s.From, res.network)
 	if res.demo, err = r.Swarm.CreateService(ctx, demo); err != nil {
@@ -99,6 +144,23 @@ func (r *Runner) Run(ctx context.Context, s Scenario) (obs Observation, err erro
 		r.logf("tasks started in %.1fs at the deploy; the update may take up to %s", medianStartup(tasks).Seconds(), s.Duration)
 	}
 	return r.observe(ctx, s, res, demoName, suffix)
+}
+
+// images builds the versions the session has not built yet.
+func (sess *Session) images(ctx context.Context, versions ...string) error {
+	var missing []string
+	for _, v := range versions {
+		if !slices.Contains(sess.res.images, ImageTag(v)) {
+			missing = append(missing, v)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	sess.r.logf("building demo images %s", strings.Join(missing, ", "))
+	tags, err := BuildImages(ctx, sess.r.Engine, sess.r.labels(sess.res.runID), missing, io.Discard)
+	sess.res.images = append(sess.res.images, tags...)
+	return err
 }
 
 // observe runs the traffic and the update, sampling the tasks as it goes, until the

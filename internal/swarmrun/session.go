@@ -21,6 +21,8 @@ type resources struct {
 	images     []string
 	network    string
 	demo, load string
+	// runs counts the rollouts made with these resources.
+	runs int
 }
 
 // ensureSwarm makes the engine a swarm manager if it is in no swarm at all. A swarm
@@ -60,15 +62,7 @@ func (res *resources) cleanup() error {
 		what += ", then leaving the swarm"
 	}
 	res.r.logf("cleaning up: %s", what)
-	var errs []error
-	for _, id := range []string{res.load, res.demo} {
-		if id != "" {
-			errs = append(errs, sw.RemoveService(ctx, id))
-		}
-	}
-	// Tasks stop after their service is gone; the network and the images are in use
-	// until they have.
-	errs = append(errs, res.waitContainersGone(ctx))
+	errs := []error{res.removeServicesCtx(ctx)}
 	if res.network != "" {
 		errs = append(errs, retry(ctx, func() error { return sw.RemoveNetwork(ctx, res.network) }))
 	}
@@ -86,6 +80,28 @@ func (res *resources) cleanup() error {
 		errs = append(errs, eng.RemoveImage(ctx, tag))
 	}
 	res.r.logf("cleaned up")
+	return errors.Join(errs...)
+}
+
+// removeServices removes the services of one rollout and waits for their
+// containers to go, on a deadline of its own.
+func (res *resources) removeServices() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	return res.removeServicesCtx(ctx)
+}
+
+func (res *resources) removeServicesCtx(ctx context.Context) error {
+	var errs []error
+	for _, id := range []string{res.load, res.demo} {
+		if id != "" {
+			errs = append(errs, res.r.Swarm.RemoveService(ctx, id))
+		}
+	}
+	// Tasks stop after their service is gone; the network and the images are in use
+	// until they have.
+	errs = append(errs, res.waitContainersGone(ctx))
+	res.load, res.demo = "", ""
 	return errors.Join(errs...)
 }
 
