@@ -3,7 +3,9 @@ package checks
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -210,60 +212,87 @@ func TestSwarmRolloutParams(t *testing.T) {
 	}
 }
 
-// TestSwarmRolloutReal runs the two real rollouts of this package: a pass and a
-// failure, each on two tasks so that it stays brief.
+// labWith is the real-swarm check of the bluegreen-vs-rolling lab: 10 tasks, 20
+// requests a second, at least 8 serving, at most 13, and 1% of requests allowed to
+// fail for the moment a task is in the rotation before it listens.
+const labWith = `{file: compose.yaml, service: web, replicas: 10, requests: 20, min_serving: 8, max_instances: 13, max_failed_share: 0.01}`
+
+// labCompose is a compose file of the lab's service with the given update_config.
+func labCompose(parallelism int, order, delay string) string {
+	return fmt.Sprintf("services:\n  web:\n    image: shop-web:2.0\n    deploy:\n      replicas: 10\n      update_config:\n        parallelism: %d\n        order: %s\n        delay: %s\n", parallelism, order, delay)
+}
+
+// TestSwarmRolloutReal runs the lab's real check on the engine with several
+// update_configs: every one that keeps the lab's limits in the simulation must
+// pass, however long it takes, and a wrong one must fail for its reason. The
+// rollouts share one swarm session. (The shipped solution, parallelism 2,
+// start-first, 5 s apart, is proven by the lab's own test; over-max-instances
+// is judged on the fake above, which sees the peak the same way.)
 func TestSwarmRolloutReal(t *testing.T) {
 	eng := testenv.Engine(t)
 	t.Cleanup(func() { eng.Close() })
 	const lab = "swarm-rollout-check-test"
 	tests := []struct {
-		workspace string
-		status    Status
-		reason    string
+		name    string
+		compose string
+		status  Status
+		reason  string
 	}{
-		{"small-start-first", Pass, ""},
-		{"small-all-at-once", Fail, "requests-failed"},
+		{"stop-first pairs 5s apart", labCompose(2, "stop-first", "5s"), Pass, ""},
+		{"start-first pairs 1s apart", labCompose(2, "start-first", "1s"), Pass, ""},
+		{"start-first threes at once", labCompose(3, "start-first", "0s"), Pass, ""},
+		{"stop-first pairs without delay", labCompose(2, "stop-first", "0s"), Pass, ""},
+		{"all at once stop-first", labCompose(0, "stop-first", "0s"), Fail, "requests-failed"},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	// Held from the first look at the swarm to the last, so that a rollout of
+	// another package's tests cannot change it in between.
+	release, err := swarmrun.LockHost(ctx, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	before, err := eng.SwarmState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner := &swarmrun.Runner{Engine: eng, Swarm: eng, LabID: lab, Progress: testLog{t}, Unlocked: true}
+	sess, err := runner.Open(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, tt := range tests {
-		t.Run(tt.workspace, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
-			defer cancel()
-			// Held from the first look at the swarm to the last, so that a rollout
-			// of another package's tests cannot change it in between.
-			release, err := swarmrun.LockHost(ctx, t.Logf)
-			if err != nil {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(tt.compose), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			defer release()
-			before, err := eng.SwarmState(ctx)
-			if err != nil {
-				t.Fatal(err)
+			c := mustCheck(t, "swarm_rollout", labWith).(*swarmRollout)
+			c.run = func(_ *swarmrun.Runner, ctx context.Context, s swarmrun.Scenario) (swarmrun.Observation, error) {
+				return sess.Run(ctx, s)
 			}
-			c := mustCheck(t, "swarm_rollout", `{file: compose.yaml, service: web, replicas: 2, requests: 20, min_serving: 2}`).(*swarmRollout)
-			c.run = func(r *swarmrun.Runner, ctx context.Context, s swarmrun.Scenario) (swarmrun.Observation, error) {
-				r.Unlocked = true
-				return r.Run(ctx, s)
-			}
-			env := engineEnv(filepath.Join("testdata", "swarm_rollout", tt.workspace), lab, eng)
-			env.Progress = testLog{t}
-			r := c.Run(ctx, env)
-			t.Logf("%s: %s\n%s", r.Status, r.Message, strings.Join(r.Evidence, "\n"))
+			start := time.Now()
+			r := c.Run(ctx, engineEnv(dir, lab, eng))
+			t.Logf("%s in %s: %s\n%s", r.Status, time.Since(start).Round(time.Second), r.Message, strings.Join(r.Evidence, "\n"))
 			wantStatus(t, r, tt.status, tt.reason)
-
-			after, err := eng.SwarmState(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if after.LocalState != before.LocalState {
-				t.Errorf("swarm state %s before the check, %s after", before.LocalState, after.LocalState)
-			}
-			testenv.NoLeftovers(t, eng, lab)
-			if after.Active() {
-				if svcs, err := eng.ListManagedServices(context.Background(), docker.LabMatch(lab)); err != nil || len(svcs) > 0 {
-					t.Errorf("services left behind: %v (%v)", svcs, err)
-				}
-			}
 		})
+	}
+	if err := sess.Close(); err != nil {
+		t.Error(err)
+	}
+	after, err := eng.SwarmState(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.LocalState != before.LocalState {
+		t.Errorf("swarm state %s before the check, %s after", before.LocalState, after.LocalState)
+	}
+	testenv.NoLeftovers(t, eng, lab)
+	if after.Active() {
+		if svcs, err := eng.ListManagedServices(context.Background(), docker.LabMatch(lab)); err != nil || len(svcs) > 0 {
+			t.Errorf("services left behind: %v (%v)", svcs, err)
+		}
 	}
 }
 

@@ -93,27 +93,42 @@ func logObservation(t *testing.T, obs Observation) {
 		obs.UpdateState, obs.UpdateMessage, obs.FinalImage, obs.PeakServing, obs.PeakRunning, obs.Failed, obs.Sent, obs.Transitions)
 }
 
-// runReal runs one scenario with the leave-it-as-found checks around it. It holds
-// the host lock from the first look at the engine to the last, so that a rollout of
-// another package's tests cannot change the swarm in between.
-func runReal(t *testing.T, s Scenario) Observation {
+// realSession opens one swarm session for a test's rollouts, with the
+// leave-it-as-found checks around it. It holds the host lock from the first look at
+// the engine to the last, so that a rollout of another package's tests cannot
+// change the swarm in between.
+func realSession(t *testing.T, ctx context.Context) *Session {
 	t.Helper()
 	r := realRunner(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
 	release, err := LockHost(ctx, t.Logf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer release()
 	r.Unlocked = true
 	before := snapshot(t, r)
-	obs, err := r.Run(ctx, s)
+	sess, err := r.Open(ctx)
+	if err != nil {
+		release()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		defer release()
+		if err := sess.Close(); err != nil {
+			t.Error(err)
+		}
+		assertClean(t, r, before)
+	})
+	return sess
+}
+
+// runReal runs one scenario in the session and logs what it saw.
+func runReal(t *testing.T, ctx context.Context, sess *Session, s Scenario) Observation {
+	t.Helper()
+	obs, err := sess.Run(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	logObservation(t, obs)
-	assertClean(t, r, before)
 	return obs
 }
 
@@ -131,13 +146,23 @@ func settled(t *testing.T, obs Observation) []Bucket {
 	return bs
 }
 
-// TestRealRollingUpdate is also the agreement test CI relies on: one real run of
+// TestRealRollouts runs the real rollouts of this package in one swarm session.
+func TestRealRollouts(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	sess := realSession(t, ctx)
+	t.Run("rolling update", func(t *testing.T) { testRealRollingUpdate(t, ctx, sess) })
+	t.Run("bad release rolls back", func(t *testing.T) { testRealBadReleaseRollsBack(t, ctx, sess) })
+	t.Run("erroring release is not caught", func(t *testing.T) { testRealErroringReleaseIsNotCaught(t, ctx, sess) })
+}
+
+// testRealRollingUpdate is also the agreement test CI relies on: one real run of
 // agreementScenario answers both what the engine did and whether the simulation of
 // the same settings predicted it.
-func TestRealRollingUpdate(t *testing.T) {
+func testRealRollingUpdate(t *testing.T, ctx context.Context, sess *Session) {
 	s := agreementScenario
 	replicas := int(s.Replicas)
-	obs := runReal(t, s)
+	obs := runReal(t, ctx, sess, s)
 
 	// Without a HEALTHCHECK the engine puts a task into DNS as soon as its container
 	// starts, a few milliseconds before the server listens: now and then a request
@@ -193,8 +218,8 @@ func TestRealRollingUpdate(t *testing.T) {
 	}
 }
 
-func TestRealBadReleaseRollsBack(t *testing.T) {
-	obs := runReal(t, Scenario{
+func testRealBadReleaseRollsBack(t *testing.T, ctx context.Context, sess *Session) {
+	obs := runReal(t, ctx, sess, Scenario{
 		Replicas: 4,
 		Update: docker.UpdatePolicy{Parallelism: 1, Delay: time.Second, Order: docker.OrderStopFirst,
 			FailureAction: docker.FailureRollback, Monitor: 3 * time.Second},
@@ -221,8 +246,8 @@ func TestRealBadReleaseRollsBack(t *testing.T) {
 
 // A release that runs but answers with errors passes the engine's monitor, which
 // watches only task states: the update completes and the errors reach the clients.
-func TestRealErroringReleaseIsNotCaught(t *testing.T) {
-	obs := runReal(t, Scenario{
+func testRealErroringReleaseIsNotCaught(t *testing.T, ctx context.Context, sess *Session) {
+	obs := runReal(t, ctx, sess, Scenario{
 		Replicas: 2,
 		Update: docker.UpdatePolicy{Parallelism: 1, Delay: time.Second, Order: docker.OrderStartFirst,
 			FailureAction: docker.FailureRollback, Monitor: 2 * time.Second},
