@@ -306,6 +306,9 @@ type (
 		MonitorS        float64 `json:"monitor_s"`
 		MaxFailureRatio float64 `json:"max_failure_ratio"`
 		DurationS       float64 `json:"duration_s"`
+		// TaskStartupS is how fast the update's new tasks started: what the
+		// simulation was given.
+		TaskStartupS float64 `json:"task_startup_s"`
 	}
 	observedJSON struct {
 		UpdateState   string `json:"update_state"`
@@ -316,6 +319,11 @@ type (
 		MinServing    int    `json:"min_serving"`
 		PeakServing   int    `json:"peak_serving"`
 		PeakRunning   int    `json:"peak_running"`
+		// FinishedAtS and SettledAtS count from the update's start; TimedOut says the
+		// engine had not finished by the deadline.
+		FinishedAtS float64 `json:"finished_at_s"`
+		SettledAtS  float64 `json:"settled_at_s"`
+		TimedOut    bool    `json:"timed_out"`
 	}
 	comparisonJSON struct {
 		SameOutcome bool    `json:"same_outcome"`
@@ -349,10 +357,12 @@ func writeRealJSON(w io.Writer, rep *realReport) error {
 			Parallelism: s.Update.Parallelism, DelayS: s.Update.Delay.Seconds(), Order: s.Update.Order,
 			FailureAction: s.Update.FailureAction, MonitorS: s.Update.Monitor.Seconds(),
 			MaxFailureRatio: s.Update.MaxFailureRatio, DurationS: s.Duration.Seconds(),
+			TaskStartupS: s.Defaults().TaskStartup.Seconds(),
 		},
 		Observed: observedJSON{
 			UpdateState: obs.UpdateState, UpdateMessage: obs.UpdateMessage, FinalImage: obs.FinalImage,
 			Sent: obs.Sent, Failed: obs.Failed, MinServing: obs.MinServing, PeakServing: obs.PeakServing, PeakRunning: obs.PeakRunning,
+			FinishedAtS: obs.FinishedAt, SettledAtS: obs.SettledAt, TimedOut: obs.TimedOut,
 		},
 		Simulated: rep.Simulated,
 		Comparison: comparisonJSON{SameOutcome: realOutcome(obs.UpdateState) == rep.Simulated.Outcome, Version: c.Version, Agrees: c.Agrees(), MaxDiff: c.MaxDiff, AtS: c.At,
