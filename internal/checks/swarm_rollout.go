@@ -30,7 +30,8 @@ type swarmRolloutParams struct {
 	Requests int `yaml:"requests"`
 	// MinServing is the fewest tasks that must be serving at every moment.
 	MinServing int `yaml:"min_serving"`
-	// MaxInstances, when set, is the most tasks that may serve at one moment.
+	// MaxInstances, when set, is the most tasks that may serve or be starting at
+	// one moment.
 	MaxInstances int `yaml:"max_instances"`
 	// MaxFailedShare is the share of requests allowed to fail. A task joins the DNS
 	// rotation a few milliseconds before its server listens (the demo has no
@@ -172,9 +173,9 @@ func (c *swarmRollout) judge(obs swarmrun.Observation) Result {
 			WithHint("With stop-first, each task of a batch stops before its replacement runs: a batch of P leaves N - P serving.").
 			WithEvidence(taskSeconds(obs)...)
 	}
-	if c.p.MaxInstances > 0 && obs.PeakServing > c.p.MaxInstances {
-		return Failf("over-max-instances", "on a real Swarm (%s), at one moment %d tasks were serving; the lab allows at most %d",
-			settings, obs.PeakServing, c.p.MaxInstances).
+	if c.p.MaxInstances > 0 && obs.PeakInstances > c.p.MaxInstances {
+		return Failf("over-max-instances", "on a real Swarm (%s), at one moment %d tasks were serving or starting; the lab allows at most %d",
+			settings, obs.PeakInstances, c.p.MaxInstances).
 			WithHint("With start-first, each task of a batch runs next to its replacement for a moment: a batch of P means N + P tasks.").
 			WithEvidence(taskSeconds(obs)...)
 	}
@@ -206,7 +207,7 @@ func (c *swarmRollout) judge(obs swarmrun.Observation) Result {
 	evidence := shareSeconds(obs, simulated, cmp)
 	limits := fmt.Sprintf("on a real Swarm (%s), %d of %d requests failed, never fewer than %d tasks were serving", settings, obs.Failed, obs.Sent, obs.MinServing)
 	if c.p.MaxInstances > 0 {
-		limits += fmt.Sprintf(", never more than %d", obs.PeakServing)
+		limits += fmt.Sprintf(", never more than %d serving or starting", obs.PeakInstances)
 	}
 	if !cmp.Agrees() {
 		return Passf("%s, and the update completed. The real rollout strayed %.2f from the simulation of the same settings at second %d (tolerance %.2f, tasks starting in %ds): that is about devopsctl's model of this engine, not your settings",

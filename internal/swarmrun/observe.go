@@ -37,6 +37,10 @@ type Observation struct {
 	// PeakRunning also counts the containers being drained: the engine takes a task
 	// out of DNS about two seconds before it stops it, so that peers notice.
 	PeakRunning int
+	// PeakInstances is the most demo tasks seen serving or on their way to serve
+	// (meant to run, not yet running) at one moment: the instances a rollout adds,
+	// as the simulator counts them. Tasks already told to stop are not counted.
+	PeakInstances int
 	// Transitions lists the update states as they were first seen.
 	Transitions []Transition
 	// FinishedAt is when (seconds from the update's start) the engine first
@@ -174,10 +178,11 @@ func truncate(s string, n int) string {
 
 // sample is the demo's tasks at one moment.
 type sample struct {
-	at      time.Time
-	serving map[string]int // by version
-	running int            // draining ones included
-	state   string
+	at       time.Time
+	serving  map[string]int // by version
+	running  int            // draining ones included
+	starting int            // meant to run, not running yet
+	state    string
 }
 
 // draining is how many tasks were still running though told to stop.
@@ -229,6 +234,9 @@ func (s *sampler) once(ctx context.Context) {
 	defer s.mu.Unlock()
 	for _, t := range tasks {
 		if !t.Running() {
+			if t.DesiredState == "running" && !finalTaskStates[t.State] {
+				smp.starting++
+			}
 			continue
 		}
 		smp.running++
@@ -241,6 +249,9 @@ func (s *sampler) once(ctx context.Context) {
 	}
 	s.samples = append(s.samples, smp)
 }
+
+// finalTaskStates are the task states from which a task never runs again.
+var finalTaskStates = map[string]bool{"complete": true, "shutdown": true, "failed": true, "rejected": true, "remove": true, "orphaned": true}
 
 // latest is the last sample taken, if any.
 func (s *sampler) latest() (sample, bool) {
@@ -345,6 +356,7 @@ func assemble(s Scenario, start time.Time, seconds []loadSecond, samples []sampl
 			}
 		}
 		obs.PeakRunning = max(obs.PeakRunning, smp.running)
+		obs.PeakInstances = max(obs.PeakInstances, sum(smp.serving)+smp.starting)
 		if smp.state != last && smp.state != "" && !smp.at.Before(start) {
 			obs.Transitions = append(obs.Transitions, Transition{At: smp.at.Sub(start).Seconds(), State: smp.state})
 		}

@@ -52,6 +52,7 @@ func TestAssemble(t *testing.T) {
 	samples := []sample{
 		{at: at(999, 100), serving: map[string]int{V1: 2}, running: 2},
 		{at: at(999, 600), serving: map[string]int{V1: 4}, running: 4},
+		{at: at(1000, 350), serving: map[string]int{V1: 4}, running: 4, starting: 1, state: "updating"},
 		{at: at(1000, 400), serving: map[string]int{V1: 4, V2: 1}, running: 5, state: "updating"},
 		{at: at(1000, 900), serving: map[string]int{V1: 3, V2: 1}, running: 6, state: "updating"},
 		{at: at(1001, 100), serving: map[string]int{V2: 4}, running: 5, state: "updating"},
@@ -77,8 +78,8 @@ func TestAssemble(t *testing.T) {
 	if obs.Buckets[3].Answers == nil || obs.Buckets[3].Failures == nil || obs.Buckets[3].Tasks == nil {
 		t.Error("an empty second should have empty maps, not nil ones")
 	}
-	if obs.PeakServing != 5 || obs.PeakRunning != 6 {
-		t.Errorf("peaks serving %d running %d, want 5 and 6", obs.PeakServing, obs.PeakRunning)
+	if obs.PeakServing != 5 || obs.PeakRunning != 6 || obs.PeakInstances != 5 {
+		t.Errorf("peaks serving %d running %d instances %d, want 5, 6 and 5", obs.PeakServing, obs.PeakRunning, obs.PeakInstances)
 	}
 	// The 2 serving at 999.1 came before the update; from its start on, 4 is the least.
 	if obs.MinServing != 4 {
