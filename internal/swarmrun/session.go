@@ -54,7 +54,7 @@ func (res *resources) ensureSwarm(ctx context.Context) error {
 // cleanup removes, in dependency order, what the run created. It is detached from
 // the run's context, which may be what got cancelled, and has a deadline of its own.
 func (res *resources) cleanup() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	sw, eng := res.r.Swarm, res.r.Engine
 	what := "removing the services, the network and the demo images"
@@ -126,16 +126,22 @@ func (res *resources) waitContainersGone(ctx context.Context) error {
 	}
 }
 
-// retry repeats a removal the engine refuses while it is still tidying up.
+// retryLimit is how long a removal is retried. A loaded engine takes more than
+// ten seconds after leaving a swarm to let go of the gateway bridge's endpoints.
+const retryLimit = 45 * time.Second
+
+// retry repeats a removal the engine refuses while it is still tidying up, until
+// it succeeds or retryLimit has passed.
 func retry(ctx context.Context, f func() error) error {
-	var err error
-	for i := 0; i < 20; i++ {
-		if err = f(); err == nil {
+	ctx, cancel := context.WithTimeout(ctx, retryLimit)
+	defer cancel()
+	for {
+		err := f()
+		if err == nil {
 			return nil
 		}
 		if sleepCtx(ctx, 500*time.Millisecond) != nil {
-			break
+			return err
 		}
 	}
-	return err
 }
