@@ -109,7 +109,7 @@ func (sess *Session) Run(ctx context.Context, s Scenario) (obs Observation, err 
 	}
 	suffix := res.runID
 	if res.network == "" {
-		if res.network, err = r.Swarm.CreateOverlayNetwork(ctx, "devopsctl-rollout-"+suffix, r.labels(res.runID)); err != nil {
+		if res.network, err = r.Swarm.CreateOverlayNetwork(ctx, res.networkName(), r.labels(res.runID)); err != nil {
 			return Observation{}, err
 		}
 	}

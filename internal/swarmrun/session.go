@@ -64,7 +64,7 @@ func (res *resources) cleanup() error {
 	res.r.logf("cleaning up: %s", what)
 	errs := []error{res.removeServicesCtx(ctx)}
 	if res.network != "" {
-		errs = append(errs, retry(ctx, func() error { return sw.RemoveNetwork(ctx, res.network) }))
+		errs = append(errs, retry(ctx, func() error { return removeNetwork(ctx, sw, res.network, res.networkName()) }))
 	}
 	if res.initialised {
 		errs = append(errs, sw.SwarmLeave(ctx, true))
@@ -124,6 +124,26 @@ func (res *resources) waitContainersGone(ctx context.Context) error {
 			return fmt.Errorf("%d containers of the rollout still there after 45s", len(left.Containers))
 		}
 	}
+}
+
+// networkName is the name of the run's overlay network.
+func (res *resources) networkName() string { return "devopsctl-rollout-" + res.runID }
+
+// removeNetwork removes a network and makes sure it is gone: in a swarm this run
+// did not create, the engine has answered a removal right after the network's
+// last tasks went without removing it.
+func removeNetwork(ctx context.Context, sw docker.Swarm, id, name string) error {
+	if err := sw.RemoveNetwork(ctx, id); err != nil {
+		return err
+	}
+	left, err := sw.NetworkID(ctx, name)
+	if err != nil {
+		return err
+	}
+	if left != "" {
+		return fmt.Errorf("network %s is still there after its removal", name)
+	}
+	return nil
 }
 
 // retryLimit is how long a removal is retried. A loaded engine takes more than

@@ -230,3 +230,26 @@ func TestSessionSharesImagesAndNetwork(t *testing.T) {
 		t.Errorf("calls %v: want one build of each version and one network for two rollouts", f.calls)
 	}
 }
+
+// A network the engine still lists after its removal is removed again.
+func TestRemoveNetworkMakesSure(t *testing.T) {
+	removals, lookups := 0, 0
+	sw := &docker.FakeSwarm{
+		RemoveNetworkFunc: func(context.Context, string) error { removals++; return nil },
+		NetworkIDFunc: func(_ context.Context, name string) (string, error) {
+			lookups++
+			if removals < 2 {
+				return "net-id", nil
+			}
+			return "", nil
+		},
+	}
+	if err := retry(context.Background(), func() error {
+		return removeNetwork(context.Background(), sw, "net-id", "devopsctl-rollout-x")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if removals != 2 || lookups != 2 {
+		t.Errorf("%d removals and %d lookups, want the network removed again once it was still listed", removals, lookups)
+	}
+}
