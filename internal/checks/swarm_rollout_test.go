@@ -3,7 +3,9 @@ package checks
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,12 +41,14 @@ func simulatedObservation(t *testing.T, s swarmrun.Scenario) swarmrun.Observatio
 		t.Fatal(err)
 	}
 	states := map[string]string{rollout.OutcomeCompleted: "completed", rollout.OutcomePaused: "paused", rollout.OutcomeRolledBack: "rollback_completed"}
-	obs := swarmrun.Observation{Scenario: s, UpdateState: states[r.Outcome], MinServing: r.MinAvailable, PeakServing: r.PeakInstances}
+	obs := swarmrun.Observation{Scenario: s, UpdateState: states[r.Outcome], MinServing: r.MinAvailable, PeakServing: r.PeakInstances, PeakInstances: r.PeakInstances,
+		FinishedAt: float64(r.CompleteS), SettledAt: float64(r.CompleteS)}
 	for _, tk := range r.Timeline {
 		b := swarmrun.Bucket{Offset: tk.T, Answers: map[string]int{}, Failures: map[string]int{}, Tasks: map[string]int{}}
 		for _, v := range tk.Versions {
 			b.Answers[v.Version] = v.Requests - v.Errors
 			b.Tasks[v.Version] = v.Serving
+			b.FewestServing += v.Serving
 		}
 		if tk.Errors > 0 {
 			b.Failures["dns"] = tk.Errors
@@ -73,15 +77,34 @@ func TestSwarmRollout(t *testing.T) {
 			o.Buckets[2].Failures["refused"], o.Failed = 1, 1
 		}, Pass, "", []string{"1 of"}},
 		{"all at once fails requests", "all-at-once", swarmWith, nil, Fail, "requests-failed",
-			[]string{"order stop-first), 20 of 200 requests failed during the update; the lab allows 2", "second +0: 20 of 20 failed (20 dns)"}},
+			[]string{"order stop-first), 20 of 200 requests failed while fewer than 3 tasks were serving; the lab allows 2", "second +0: 20 of 20 failed (20 dns)"}},
 		{"the lab can allow no failure at all", "good", `{file: compose.yaml, service: web, replicas: 4, max_failed_share: 0.5, max_failed_requests: 0}`,
-			func(o *swarmrun.Observation) { o.Buckets[2].Failures["refused"], o.Failed = 1, 1 },
-			Fail, "requests-failed", []string{"1 of", "the lab allows 0"}},
+			func(o *swarmrun.Observation) {
+				o.Buckets[2].Failures["refused"], o.Failed = 1, 1
+				o.Buckets[1].FewestServing = 3
+			},
+			Fail, "requests-failed", []string{"1 of", "while fewer than 4 tasks were serving; the lab allows 0"}},
+		{"a failure two seconds after capacity dropped is the learner's", "good", `{file: compose.yaml, service: web, replicas: 4, min_serving: 4, max_failed_requests: 0}`,
+			func(o *swarmrun.Observation) {
+				o.Buckets[4].Failures["refused"], o.Failed = 1, 1
+				o.Buckets[2].FewestServing = 3
+			},
+			Fail, "requests-failed", []string{"1 of"}},
+		{"failures while every task served are the engine's", "good", swarmWith, func(o *swarmrun.Observation) {
+			o.Buckets[3].Failures["timeout"], o.Failed = 9, 9
+		}, Error, "", []string{"9 of", "though at least 3 tasks were serving throughout", "The engine failed them, not your settings", "second +3: 9 of 29 failed (9 timeout)"}},
 		{"stop-first pairs leave two serving", "stop-first-pairs", `{file: compose.yaml, service: web, replicas: 4, min_serving: 3}`, nil,
 			Fail, "below-min-serving", []string{"only 2 of 4 tasks were serving; the lab asks for at least 3", "second +0: tasks serving v1:2"}},
-		{"an update that did not complete", "good", swarmWith, func(o *swarmrun.Observation) {
+		{"start-first runs a task too many", "good", `{file: compose.yaml, service: web, replicas: 4, max_instances: 4}`, nil,
+			Fail, "over-max-instances", []string{"at one moment 5 tasks were serving or starting; the lab allows at most 4"}},
+		{"within max instances", "good", `{file: compose.yaml, service: web, replicas: 4, max_instances: 5}`, nil,
+			Pass, "", []string{"never more than 5 serving or starting"}},
+		{"an update the engine paused is not the learner's doing", "good", swarmWith, func(o *swarmrun.Observation) {
 			o.UpdateState, o.UpdateMessage = "paused", "update paused due to failure or early termination of task x"
-		}, Fail, "not-completed", []string{`ended "paused" (update paused due to failure`}},
+		}, Error, "", []string{`the healthy v2 "paused" (update paused due to failure`, "not because of your settings"}},
+		{"an engine too slow to finish is not the learner's doing", "good", swarmWith, func(o *swarmrun.Observation) {
+			o.UpdateState, o.TimedOut, o.Scenario.Duration = "updating", true, time.Minute
+		}, Error, "", []string{`had not finished the update (still "updating") after 1m0s`, "simulation of your settings needs about 22s with tasks starting in 1.0s", "not your doing"}},
 		{"the engine strays from the model", "good", swarmWith, func(o *swarmrun.Observation) {
 			// v2 answered only half of what its tasks should have taken.
 			for _, b := range o.Buckets {
@@ -89,7 +112,9 @@ func TestSwarmRollout(t *testing.T) {
 				b.Answers[swarmrun.V2] -= half
 				b.Answers[swarmrun.V1] += half
 			}
-		}, Fail, "disagrees-with-simulation", []string{"That is not your doing", "a bug in devopsctl", "answered  50% for real, 100% simulated"}},
+		}, Pass, "", []string{"strayed 0.50 from the simulation", "not your settings", "answered  50% for real, 100% simulated"}},
+		{"an update longer than a real run allows", "too-slow", swarmWith, nil, Fail, "invalid-settings",
+			[]string{"more than the 5m0s a real run on this machine allows"}},
 
 		{"replicas differ from the lab", "six-replicas", swarmWith, nil, Fail, "invalid-settings",
 			[]string{"compose.yaml asks for 6 replicas, but this lab runs the service with 4"}},
@@ -187,60 +212,87 @@ func TestSwarmRolloutParams(t *testing.T) {
 	}
 }
 
-// TestSwarmRolloutReal runs the two real rollouts of this package: a pass and a
-// failure, each on two tasks so that it stays brief.
+// labWith is the real-swarm check of the bluegreen-vs-rolling lab: 10 tasks, 20
+// requests a second, at least 8 serving, at most 13, and 1% of requests allowed to
+// fail for the moment a task is in the rotation before it listens.
+const labWith = `{file: compose.yaml, service: web, replicas: 10, requests: 20, min_serving: 8, max_instances: 13, max_failed_share: 0.01}`
+
+// labCompose is a compose file of the lab's service with the given update_config.
+func labCompose(parallelism int, order, delay string) string {
+	return fmt.Sprintf("services:\n  web:\n    image: shop-web:2.0\n    deploy:\n      replicas: 10\n      update_config:\n        parallelism: %d\n        order: %s\n        delay: %s\n", parallelism, order, delay)
+}
+
+// TestSwarmRolloutReal runs the lab's real check on the engine with several
+// update_configs: every one that keeps the lab's limits in the simulation must
+// pass, however long it takes, and a wrong one must fail for its reason. The
+// rollouts share one swarm session. (The shipped solution, parallelism 2,
+// start-first, 5 s apart, is proven by the lab's own test; over-max-instances
+// is judged on the fake above, which sees the peak the same way.)
 func TestSwarmRolloutReal(t *testing.T) {
 	eng := testenv.Engine(t)
 	t.Cleanup(func() { eng.Close() })
 	const lab = "swarm-rollout-check-test"
 	tests := []struct {
-		workspace string
-		status    Status
-		reason    string
+		name    string
+		compose string
+		status  Status
+		reason  string
 	}{
-		{"small-start-first", Pass, ""},
-		{"small-all-at-once", Fail, "requests-failed"},
+		{"stop-first pairs 5s apart", labCompose(2, "stop-first", "5s"), Pass, ""},
+		{"start-first pairs 1s apart", labCompose(2, "start-first", "1s"), Pass, ""},
+		{"start-first threes at once", labCompose(3, "start-first", "0s"), Pass, ""},
+		{"stop-first pairs without delay", labCompose(2, "stop-first", "0s"), Pass, ""},
+		{"all at once stop-first", labCompose(0, "stop-first", "0s"), Fail, "requests-failed"},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	// Held from the first look at the swarm to the last, so that a rollout of
+	// another package's tests cannot change it in between.
+	release, err := swarmrun.LockHost(ctx, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	before, err := eng.SwarmState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner := &swarmrun.Runner{Engine: eng, Swarm: eng, LabID: lab, Progress: testLog{t}, Unlocked: true}
+	sess, err := runner.Open(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, tt := range tests {
-		t.Run(tt.workspace, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
-			defer cancel()
-			// Held from the first look at the swarm to the last, so that a rollout
-			// of another package's tests cannot change it in between.
-			release, err := swarmrun.LockHost(ctx, t.Logf)
-			if err != nil {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(tt.compose), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			defer release()
-			before, err := eng.SwarmState(ctx)
-			if err != nil {
-				t.Fatal(err)
+			c := mustCheck(t, "swarm_rollout", labWith).(*swarmRollout)
+			c.run = func(_ *swarmrun.Runner, ctx context.Context, s swarmrun.Scenario) (swarmrun.Observation, error) {
+				return sess.Run(ctx, s)
 			}
-			c := mustCheck(t, "swarm_rollout", `{file: compose.yaml, service: web, replicas: 2, requests: 20, min_serving: 2}`).(*swarmRollout)
-			c.run = func(r *swarmrun.Runner, ctx context.Context, s swarmrun.Scenario) (swarmrun.Observation, error) {
-				r.Unlocked = true
-				return r.Run(ctx, s)
-			}
-			env := engineEnv(filepath.Join("testdata", "swarm_rollout", tt.workspace), lab, eng)
-			env.Progress = testLog{t}
-			r := c.Run(ctx, env)
-			t.Logf("%s: %s\n%s", r.Status, r.Message, strings.Join(r.Evidence, "\n"))
+			start := time.Now()
+			r := c.Run(ctx, engineEnv(dir, lab, eng))
+			t.Logf("%s in %s: %s\n%s", r.Status, time.Since(start).Round(time.Second), r.Message, strings.Join(r.Evidence, "\n"))
 			wantStatus(t, r, tt.status, tt.reason)
-
-			after, err := eng.SwarmState(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if after.LocalState != before.LocalState {
-				t.Errorf("swarm state %s before the check, %s after", before.LocalState, after.LocalState)
-			}
-			testenv.NoLeftovers(t, eng, lab)
-			if after.Active() {
-				if svcs, err := eng.ListManagedServices(context.Background(), docker.LabMatch(lab)); err != nil || len(svcs) > 0 {
-					t.Errorf("services left behind: %v (%v)", svcs, err)
-				}
-			}
 		})
+	}
+	if err := sess.Close(); err != nil {
+		t.Error(err)
+	}
+	after, err := eng.SwarmState(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.LocalState != before.LocalState {
+		t.Errorf("swarm state %s before the check, %s after", before.LocalState, after.LocalState)
+	}
+	testenv.NoLeftovers(t, eng, lab)
+	if after.Active() {
+		if svcs, err := eng.ListManagedServices(context.Background(), docker.LabMatch(lab)); err != nil || len(svcs) > 0 {
+			t.Errorf("services left behind: %v (%v)", svcs, err)
+		}
 	}
 }
 

@@ -22,7 +22,7 @@ func TestRolloutLabsStarterFailsSolutionPasses(t *testing.T) {
 		t.Run(id, func(t *testing.T) {
 			lab := labtest.ShippedLab(t, id)
 			dir := labtest.Workspace(t, lab, false)
-			ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 			defer cancel()
 
 			starter := (&labs.Runner{Lab: lab, Dir: dir}).Run(ctx)

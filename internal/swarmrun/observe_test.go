@@ -11,19 +11,20 @@ func TestParseLoad(t *testing.T) {
 		name    string
 		logs    string
 		want    int    // seconds parsed
+		done    bool   // the final line was there
 		wantErr string // substring
 	}{
 		{"in order", `{"t":100,"ok":{"v1":20}}
 {"t":101,"ok":{"v1":19},"fail":{"refused":1}}
 {"done":true,"sent":40}
-`, 2, ""},
-		{"out of order, blank lines", "{\"t\":101,\"ok\":{\"v2\":1}}\n\n{\"t\":100,\"ok\":{\"v1\":1}}\n{\"done\":true}\n", 2, ""},
-		{"cut off", `{"t":100,"ok":{"v1":20}}` + "\n", 0, "no final line"},
-		{"garbage", "{\"t\":100}\nsegfault\n{\"done\":true}\n", 0, "line 2"},
+`, 2, true, ""},
+		{"out of order, blank lines", "{\"t\":101,\"ok\":{\"v2\":1}}\n\n{\"t\":100,\"ok\":{\"v1\":1}}\n{\"done\":true}\n", 2, true, ""},
+		{"still running", `{"t":100,"ok":{"v1":20}}` + "\n", 1, false, ""},
+		{"garbage", "{\"t\":100}\nsegfault\n{\"done\":true}\n", 0, false, "line 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseLoad(tt.logs)
+			got, done, err := parseLoad(tt.logs)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one mentioning %q", err, tt.wantErr)
@@ -33,8 +34,8 @@ func TestParseLoad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(got) != tt.want {
-				t.Fatalf("got %d seconds, want %d", len(got), tt.want)
+			if len(got) != tt.want || done != tt.done {
+				t.Fatalf("got %d seconds (done %t), want %d (done %t)", len(got), done, tt.want, tt.done)
 			}
 			for i := 1; i < len(got); i++ {
 				if got[i].T <= got[i-1].T {
@@ -51,6 +52,7 @@ func TestAssemble(t *testing.T) {
 	samples := []sample{
 		{at: at(999, 100), serving: map[string]int{V1: 2}, running: 2},
 		{at: at(999, 600), serving: map[string]int{V1: 4}, running: 4},
+		{at: at(1000, 350), serving: map[string]int{V1: 4}, running: 4, starting: 1, state: "updating"},
 		{at: at(1000, 400), serving: map[string]int{V1: 4, V2: 1}, running: 5, state: "updating"},
 		{at: at(1000, 900), serving: map[string]int{V1: 3, V2: 1}, running: 6, state: "updating"},
 		{at: at(1001, 100), serving: map[string]int{V2: 4}, running: 5, state: "updating"},
@@ -76,8 +78,8 @@ func TestAssemble(t *testing.T) {
 	if obs.Buckets[3].Answers == nil || obs.Buckets[3].Failures == nil || obs.Buckets[3].Tasks == nil {
 		t.Error("an empty second should have empty maps, not nil ones")
 	}
-	if obs.PeakServing != 5 || obs.PeakRunning != 6 {
-		t.Errorf("peaks serving %d running %d, want 5 and 6", obs.PeakServing, obs.PeakRunning)
+	if obs.PeakServing != 5 || obs.PeakRunning != 6 || obs.PeakInstances != 5 {
+		t.Errorf("peaks serving %d running %d instances %d, want 5, 6 and 5", obs.PeakServing, obs.PeakRunning, obs.PeakInstances)
 	}
 	// The 2 serving at 999.1 came before the update; from its start on, 4 is the least.
 	if obs.MinServing != 4 {

@@ -93,44 +93,76 @@ func logObservation(t *testing.T, obs Observation) {
 		obs.UpdateState, obs.UpdateMessage, obs.FinalImage, obs.PeakServing, obs.PeakRunning, obs.Failed, obs.Sent, obs.Transitions)
 }
 
-// runReal runs one scenario with the leave-it-as-found checks around it. It holds
-// the host lock from the first look at the engine to the last, so that a rollout of
-// another package's tests cannot change the swarm in between.
-func runReal(t *testing.T, s Scenario) Observation {
+// realSession opens one swarm session for a test's rollouts, with the
+// leave-it-as-found checks around it. It holds the host lock from the first look at
+// the engine to the last, so that a rollout of another package's tests cannot
+// change the swarm in between.
+func realSession(t *testing.T, ctx context.Context) *Session {
 	t.Helper()
 	r := realRunner(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
 	release, err := LockHost(ctx, t.Logf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer release()
 	r.Unlocked = true
 	before := snapshot(t, r)
-	obs, err := r.Run(ctx, s)
+	sess, err := r.Open(ctx)
+	if err != nil {
+		release()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		defer release()
+		if err := sess.Close(); err != nil {
+			t.Error(err)
+		}
+		assertClean(t, r, before)
+	})
+	return sess
+}
+
+// runReal runs one scenario in the session and logs what it saw.
+func runReal(t *testing.T, ctx context.Context, sess *Session, s Scenario) Observation {
+	t.Helper()
+	obs, err := sess.Run(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	logObservation(t, obs)
-	assertClean(t, r, before)
 	return obs
 }
 
-// settled is the observation's last n seconds of traffic, the final partial second
-// left out.
-func settled(obs Observation, n int) []Bucket {
-	end := len(obs.Buckets) - 1
-	return obs.Buckets[max(end-n, 0):end]
+// settled is the observation's seconds after the engine finished the update and
+// its old tasks were gone; the test fails when there are none.
+func settled(t *testing.T, obs Observation) []Bucket {
+	t.Helper()
+	if obs.TimedOut {
+		t.Fatalf("the engine had not finished the update (%s) by the deadline %s", obs.UpdateState, obs.Scenario.Duration)
+	}
+	bs := obs.Settled()
+	if len(bs) < 2 {
+		t.Fatalf("only %d seconds of traffic after the update settled at %+.1fs", len(bs), obs.SettledAt)
+	}
+	return bs
 }
 
-// TestRealRollingUpdate is also the agreement test CI relies on: one real run of
+// TestRealRollouts runs the real rollouts of this package in one swarm session.
+func TestRealRollouts(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	sess := realSession(t, ctx)
+	t.Run("rolling update", func(t *testing.T) { testRealRollingUpdate(t, ctx, sess) })
+	t.Run("bad release rolls back", func(t *testing.T) { testRealBadReleaseRollsBack(t, ctx, sess) })
+	t.Run("erroring release is not caught", func(t *testing.T) { testRealErroringReleaseIsNotCaught(t, ctx, sess) })
+}
+
+// testRealRollingUpdate is also the agreement test CI relies on: one real run of
 // agreementScenario answers both what the engine did and whether the simulation of
 // the same settings predicted it.
-func TestRealRollingUpdate(t *testing.T) {
+func testRealRollingUpdate(t *testing.T, ctx context.Context, sess *Session) {
 	s := agreementScenario
 	replicas := int(s.Replicas)
-	obs := runReal(t, s)
+	obs := runReal(t, ctx, sess, s)
 
 	// Without a HEALTHCHECK the engine puts a task into DNS as soon as its container
 	// starts, a few milliseconds before the server listens: now and then a request
@@ -165,7 +197,7 @@ func TestRealRollingUpdate(t *testing.T) {
 	if first := obs.Buckets[1]; first.Share(V1) != 1 {
 		t.Errorf("before the update v1 had %.2f of the answers, want all", first.Share(V1))
 	}
-	for _, b := range settled(obs, 3) {
+	for _, b := range settled(t, obs) {
 		if b.Share(V2) != 1 {
 			t.Errorf("second %d, after the update: v2 has %.2f of the answers, want all", b.Offset, b.Share(V2))
 		}
@@ -186,8 +218,8 @@ func TestRealRollingUpdate(t *testing.T) {
 	}
 }
 
-func TestRealBadReleaseRollsBack(t *testing.T) {
-	obs := runReal(t, Scenario{
+func testRealBadReleaseRollsBack(t *testing.T, ctx context.Context, sess *Session) {
+	obs := runReal(t, ctx, sess, Scenario{
 		Replicas: 4,
 		Update: docker.UpdatePolicy{Parallelism: 1, Delay: time.Second, Order: docker.OrderStopFirst,
 			FailureAction: docker.FailureRollback, Monitor: 3 * time.Second},
@@ -203,7 +235,7 @@ func TestRealBadReleaseRollsBack(t *testing.T) {
 			t.Errorf("second %d: v3 answered, but it crashes before listening", b.Offset)
 		}
 	}
-	for _, b := range settled(obs, 3) {
+	for _, b := range settled(t, obs) {
 		if b.Share(V1) != 1 {
 			t.Errorf("second %d, after the rollback: v1 has %.2f of the answers, want all", b.Offset, b.Share(V1))
 		}
@@ -214,8 +246,8 @@ func TestRealBadReleaseRollsBack(t *testing.T) {
 
 // A release that runs but answers with errors passes the engine's monitor, which
 // watches only task states: the update completes and the errors reach the clients.
-func TestRealErroringReleaseIsNotCaught(t *testing.T) {
-	obs := runReal(t, Scenario{
+func testRealErroringReleaseIsNotCaught(t *testing.T, ctx context.Context, sess *Session) {
+	obs := runReal(t, ctx, sess, Scenario{
 		Replicas: 2,
 		Update: docker.UpdatePolicy{Parallelism: 1, Delay: time.Second, Order: docker.OrderStartFirst,
 			FailureAction: docker.FailureRollback, Monitor: 2 * time.Second},
@@ -225,7 +257,7 @@ func TestRealErroringReleaseIsNotCaught(t *testing.T) {
 	if obs.UpdateState != "completed" || obs.FinalImage != ImageTag(V3) {
 		t.Errorf("update ended %q on %s, want completed on %s: nothing tells the engine v3 is broken", obs.UpdateState, obs.FinalImage, ImageTag(V3))
 	}
-	for _, b := range settled(obs, 3) {
+	for _, b := range settled(t, obs) {
 		rate := float64(b.Failures["status_500"]) / float64(b.Answered()+b.Failed())
 		if rate < 0.6 || rate > 0.95 || b.Answers[V1] > 0 {
 			t.Errorf("second %d: 500s are %.2f of requests and v1 answered %d; want about 0.8 and none", b.Offset, rate, b.Answers[V1])

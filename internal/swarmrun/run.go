@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,55 +41,130 @@ const demoPort = "8080"
 // what the traffic and the engine showed. It leaves the engine as it found it, on
 // failure and cancellation too: a swarm it had to create is left again.
 func (r *Runner) Run(ctx context.Context, s Scenario) (obs Observation, err error) {
-	r.began = time.Now()
 	s = s.withDefaults()
 	if err := s.validate(); err != nil {
 		return Observation{}, fmt.Errorf("rollout scenario: %w", err)
 	}
+	sess, err := r.Open(ctx)
+	if err != nil {
+		return Observation{}, err
+	}
+	defer func() {
+		if cerr := sess.Close(); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+	}()
+	return sess.Run(ctx, s)
+}
+
+// Session is a swarm, an overlay network and the demo images kept for several
+// rollouts in a row, which then cost only their own services: a swarm, a network
+// and image builds take a quarter of a short rollout on a busy machine.
+type Session struct {
+	r       *Runner
+	res     *resources
+	release func()
+}
+
+// Open takes the host lock (unless Unlocked) and makes the engine a swarm if it is
+// in none. Close undoes it all.
+func (r *Runner) Open(ctx context.Context) (_ *Session, err error) {
+	r.began = time.Now()
 	if r.Progress == nil {
 		r.Progress = io.Discard
 	}
+	sess := &Session{r: r, release: func() {}}
 	if !r.Unlocked {
-		release, err := LockHost(ctx, r.logf)
-		if err != nil {
-			return Observation{}, fmt.Errorf("wait for another rollout on this machine: %w", err)
+		if sess.release, err = LockHost(ctx, r.logf); err != nil {
+			return nil, fmt.Errorf("wait for another rollout on this machine: %w", err)
 		}
-		// Deferred first, so released only once the cleanup below is done.
-		defer release()
 	}
-	res := &resources{r: r, runID: randomSuffix()}
-	defer func() {
-		if cerr := res.cleanup(); cerr != nil {
-			err = errors.Join(err, fmt.Errorf("clean up after the rollout: %w", cerr))
-		}
-	}()
-	if err := res.ensureSwarm(ctx); err != nil {
-		return Observation{}, err
+	sess.res = &resources{r: r, runID: randomSuffix()}
+	if err := sess.res.ensureSwarm(ctx); err != nil {
+		return nil, errors.Join(err, sess.Close())
 	}
-	r.logf("building demo images %s and %s", ImageTag(s.From), ImageTag(s.To))
-	tags, err := BuildImages(ctx, r.Engine, r.labels(res.runID), []string{s.From, s.To}, io.Discard)
-	res.images = tags
-	if err != nil {
+	return sess, nil
+}
+
+// Close removes what the session made, leaves a swarm it created and releases
+// the host lock.
+func (sess *Session) Close() error {
+	defer sess.release()
+	if err := sess.res.cleanup(); err != nil {
+		return fmt.Errorf("clean up after the rollout: %w", err)
+	}
+	return nil
+}
+
+// Run is one rollout in the session: it deploys the demo at s.From, rolls it to
+// s.To under steady traffic, and removes both services again.
+func (sess *Session) Run(ctx context.Context, s Scenario) (obs Observation, err error) {
+	r, res := sess.r, sess.res
+	s = s.withDefaults()
+	if err := s.validate(); err != nil {
+		return Observation{}, fmt.Errorf("rollout scenario: %w", err)
+	}
+	if err := sess.images(ctx, s.From, s.To); err != nil {
 		return Observation{}, err
 	}
 	suffix := res.runID
-	res.network, err = r.Swarm.CreateOverlayNetwork(ctx, "devopsctl-rollout-"+suffix, r.labels(res.runID))
-	if err != nil {
-		return Observation{}, err
+	if res.network == "" {
+		if res.network, err = r.Swarm.CreateOverlayNetwork(ctx, res.networkName(), r.labels(res.runID)); err != nil {
+			return Observation{}, err
+		}
 	}
+	defer func() {
+		if cerr := res.removeServices(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("remove the rollout's services: %w", cerr))
+		}
+	}()
+	// Services of one session follow each other; a count keeps their names apart.
+	res.runs++
+	suffix = fmt.Sprintf("%s-%d", suffix, res.runs)
 	demoName := "devopsctl-demo-" + suffix
 	demo := r.demoSpec(res.runID, demoName, s, s.From, res.network)
 	if res.demo, err = r.Swarm.CreateService(ctx, demo); err != nil {
 		return Observation{}, err
 	}
 	r.logf("deploying %d replicas of %s", s.Replicas, s.From)
-	if err := r.waitRunning(ctx, res.demo, int(s.Replicas), 90*time.Second); err != nil {
+	tasks, err := r.waitRunning(ctx, res.demo, int(s.Replicas), 90*time.Second)
+	if err != nil {
 		return Observation{}, fmt.Errorf("deploy %s: %w", ImageTag(s.From), err)
+	}
+	if s.Duration == 0 {
+		// The deploy just showed how fast tasks start on this engine right now; a
+		// deadline from the simulation at that pace leaves room for the update.
+		paced := s
+		if d := medianStartup(tasks); d > paced.TaskStartup {
+			paced.TaskStartup = d
+		}
+		if s.Duration, err = Deadline(paced); err != nil {
+			return Observation{}, err
+		}
+		r.logf("tasks started in %.1fs at the deploy; the update may take up to %s", medianStartup(tasks).Seconds(), s.Duration)
 	}
 	return r.observe(ctx, s, res, demoName, suffix)
 }
 
-// observe runs the traffic and the update, sampling the tasks as it goes.
+// images builds the versions the session has not built yet.
+func (sess *Session) images(ctx context.Context, versions ...string) error {
+	var missing []string
+	for _, v := range versions {
+		if !slices.Contains(sess.res.images, ImageTag(v)) {
+			missing = append(missing, v)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	sess.r.logf("building demo images %s", strings.Join(missing, ", "))
+	tags, err := BuildImages(ctx, sess.r.Engine, sess.r.labels(sess.res.runID), missing, io.Discard)
+	sess.res.images = append(sess.res.images, tags...)
+	return err
+}
+
+// observe runs the traffic and the update, sampling the tasks as it goes, until the
+// engine reports the update finished and its old tasks are gone, and Settle more.
 func (r *Runner) observe(ctx context.Context, s Scenario, res *resources, demoName, suffix string) (Observation, error) {
 	smp := newSampler(r.Swarm, res.demo)
 	sctx, stopSampling := context.WithCancel(ctx)
@@ -100,10 +178,13 @@ func (r *Runner) observe(ctx context.Context, s Scenario, res *resources, demoNa
 	if res.load, err = r.Swarm.CreateService(ctx, load); err != nil {
 		return Observation{}, err
 	}
-	r.logf("sending %d requests a second for %s", s.RPS, s.Duration)
-	if err := r.waitRunning(ctx, res.load, 1, 60*time.Second); err != nil {
+	r.logf("sending %d requests a second until the update has settled (at most %s)", s.RPS, s.Duration)
+	if _, err := r.waitRunning(ctx, res.load, 1, 60*time.Second); err != nil {
 		return Observation{}, fmt.Errorf("start the traffic generator: %w", err)
 	}
+	// The generator stops on its own Duration after it started, which is after now;
+	// the settled seconds must fit before that.
+	trafficEnd := time.Now().Add(s.Duration - s.Settle - 2*time.Second)
 	if err := sleepCtx(ctx, s.Baseline); err != nil {
 		return Observation{}, err
 	}
@@ -117,19 +198,31 @@ func (r *Runner) observe(ctx context.Context, s Scenario, res *resources, demoNa
 	if err := r.Swarm.UpdateService(ctx, res.demo, svc.Version, r.demoSpec(res.runID, demoName, s, s.To, res.network)); err != nil {
 		return Observation{}, err
 	}
-	if err := r.waitFinished(ctx, res.load, s.Duration+30*time.Second); err != nil {
-		return Observation{}, fmt.Errorf("traffic generator: %w", err)
+	end, err := awaitEnd(ctx, smp, int(s.Replicas), trafficEnd)
+	if err != nil {
+		return Observation{}, err
+	}
+	var seconds []loadSecond
+	if end.timedOut {
+		r.logf("the engine had not finished the update (%s) when the traffic ran out", orDash(end.state))
+		if err := r.waitFinished(ctx, res.load, s.Settle+30*time.Second); err != nil {
+			return Observation{}, fmt.Errorf("traffic generator: %w", err)
+		}
+		seconds, err = r.readTraffic(ctx, res.load, math.MaxInt64)
+	} else {
+		r.logf("the engine reported the update %s at %+.1fs and its old tasks were gone at %+.1fs; %s more of traffic",
+			end.state, end.finished.Sub(updateStart).Seconds(), end.settled.Sub(updateStart).Seconds(), s.Settle)
+		last := end.settled.Add(s.Settle)
+		if err := sleepCtx(ctx, time.Until(last)); err != nil {
+			return Observation{}, err
+		}
+		seconds, err = r.readTraffic(ctx, res.load, last.Unix())
+	}
+	if err != nil {
+		return Observation{}, err
 	}
 	stopSampling()
 	wg.Wait()
-	logs, err := r.Swarm.ServiceLogs(ctx, res.load)
-	if err != nil {
-		return Observation{}, err
-	}
-	seconds, err := parseLoad(logs)
-	if err != nil {
-		return Observation{}, err
-	}
 	final, err := r.Swarm.InspectService(ctx, res.demo)
 	if err != nil {
 		return Observation{}, err
@@ -137,8 +230,59 @@ func (r *Runner) observe(ctx context.Context, s Scenario, res *resources, demoNa
 	obs := assemble(s, updateStart, seconds, smp.result())
 	obs.UpdateState, obs.UpdateMessage = final.UpdateState, final.UpdateMessage
 	obs.FinalImage = final.Spec.Image
-	r.logf("update %s; %d of %d requests failed", obs.UpdateState, obs.Failed, obs.Sent)
+	obs.TimedOut = end.timedOut
+	if !end.timedOut {
+		obs.FinishedAt, obs.SettledAt = end.finished.Sub(updateStart).Seconds(), end.settled.Sub(updateStart).Seconds()
+	}
+	if d := smp.startup(updateStart); d > 0 {
+		obs.Scenario.TaskStartup = d
+	}
+	r.logf("update %s; %d of %d requests failed; new tasks started in %.1fs", orDash(obs.UpdateState), obs.Failed, obs.Sent, obs.Scenario.TaskStartup.Seconds())
 	return obs, nil
+}
+
+// readTraffic reads the generator's report up to and including second last (unix),
+// waiting for the generator to print it: it prints a second once no request of it
+// can still be running.
+func (r *Runner) readTraffic(ctx context.Context, load string, last int64) ([]loadSecond, error) {
+	const limit = 30 * time.Second
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	for {
+		logs, err := r.Swarm.ServiceLogs(ctx, load)
+		if err == nil {
+			seconds, done, perr := parseLoad(logs)
+			if perr != nil {
+				return nil, perr
+			}
+			// A generator that ended first has said all it will.
+			if n := len(seconds); done || (n > 0 && seconds[n-1].T >= last) {
+				return upTo(seconds, last), nil
+			}
+		}
+		if serr := sleepCtx(ctx, 500*time.Millisecond); serr != nil {
+			if err != nil {
+				return nil, fmt.Errorf("read the traffic report: %w", err)
+			}
+			return nil, fmt.Errorf("the traffic report did not reach the settled seconds within %s", limit)
+		}
+	}
+}
+
+// upTo keeps the seconds up to and including last.
+func upTo(seconds []loadSecond, last int64) []loadSecond {
+	n := 0
+	for n < len(seconds) && seconds[n].T <= last {
+		n++
+	}
+	return seconds[:n]
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func (r *Runner) demoSpec(runID, name string, s Scenario, version, network string) docker.ServiceSpec {
@@ -188,34 +332,53 @@ func (r *Runner) loadSpec(runID, name string, s Scenario, target, network string
 	}
 }
 
-// waitRunning waits for want tasks of a service to be running.
-func (r *Runner) waitRunning(ctx context.Context, id string, want int, limit time.Duration) error {
+// waitRunning waits for want tasks of a service to be running, and returns them.
+func (r *Runner) waitRunning(ctx context.Context, id string, want int, limit time.Duration) ([]docker.Task, error) {
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	var last string
 	for {
 		tasks, err := r.Swarm.ListTasks(ctx, id)
 		if err == nil {
-			n := 0
+			var running []docker.Task
 			for _, t := range tasks {
 				if t.Running() && t.DesiredState == "running" {
-					n++
+					running = append(running, t)
 				}
 				if t.Err != "" {
 					last = t.Err
 				}
 			}
-			if n >= want {
-				return nil
+			if len(running) >= want {
+				return running, nil
 			}
 		}
 		if err := sleepCtx(ctx, 250*time.Millisecond); err != nil {
 			if last != "" {
-				return fmt.Errorf("tasks not running after %s (last task error: %s)", limit, last)
+				return nil, fmt.Errorf("tasks not running after %s (last task error: %s)", limit, last)
 			}
-			return fmt.Errorf("tasks not running after %s: %w", limit, err)
+			return nil, fmt.Errorf("tasks not running after %s: %w", limit, err)
 		}
 	}
+}
+
+// medianStartup is the median time the tasks took from their creation to running.
+func medianStartup(tasks []docker.Task) time.Duration {
+	var ds []time.Duration
+	for _, t := range tasks {
+		if d := t.UpdatedAt.Sub(t.CreatedAt); !t.CreatedAt.IsZero() && d > 0 {
+			ds = append(ds, d)
+		}
+	}
+	return median(ds)
+}
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2]
 }
 
 // waitFinished waits for a one-shot service's task to exit, and fails if it did not

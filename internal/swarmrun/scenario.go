@@ -2,7 +2,6 @@ package swarmrun
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/devopsctl/devopsctl/internal/docker"
@@ -21,11 +20,20 @@ type Scenario struct {
 	// BadMode is how v3 misbehaves: crash (the default) or errors.
 	BadMode string
 	RPS     int
-	// Duration is how long traffic flows, the baseline before the update included;
-	// zero picks EstimateDuration.
+	// Duration is the longest traffic may flow, the baseline included: the deadline
+	// of the observation, which ends sooner, Settle after the engine reports the
+	// update finished and its old tasks gone. Zero picks Deadline with the task
+	// start time measured when the demo is deployed.
 	Duration time.Duration
 	// Baseline is how long traffic flows before the update starts; default 3 s.
 	Baseline time.Duration
+	// Settle is how long traffic keeps flowing once the update has finished and
+	// its old tasks are gone, so that the end state is seen; default 5 s.
+	Settle time.Duration
+	// TaskStartup is how long a demo task takes here from its creation to running;
+	// the simulation of the scenario starts tasks in that time. Run sets it to what
+	// it measured; zero assumes DefaultTaskStartup.
+	TaskStartup time.Duration
 }
 
 // Limits that keep a run small enough for a shared laptop.
@@ -55,6 +63,12 @@ func (s Scenario) withDefaults() Scenario {
 	if s.Baseline == 0 {
 		s.Baseline = 3 * time.Second
 	}
+	if s.Settle == 0 {
+		s.Settle = 5 * time.Second
+	}
+	if s.TaskStartup == 0 {
+		s.TaskStartup = DefaultTaskStartup
+	}
 	if s.Update == (docker.UpdatePolicy{}) {
 		// The engine's own defaults, spelled out so the observation records them.
 		s.Update = docker.UpdatePolicy{Parallelism: 1, FailureAction: docker.FailurePause, Monitor: 5 * time.Second, Order: docker.OrderStopFirst}
@@ -67,9 +81,6 @@ func (s Scenario) withDefaults() Scenario {
 	}
 	if s.Update.Monitor == 0 {
 		s.Update.Monitor = 5 * time.Second
-	}
-	if s.Duration == 0 {
-		s.Duration = EstimateDuration(s)
 	}
 	return s
 }
@@ -88,7 +99,7 @@ func (s Scenario) validate() error {
 		return fmt.Errorf("bad mode %q: want %s or %s", s.BadMode, BadCrash, BadErrors)
 	case s.RPS < 1 || s.RPS > MaxRPS:
 		return fmt.Errorf("rps %d is out of range 1..%d", s.RPS, MaxRPS)
-	case s.Duration <= s.Baseline || s.Duration > MaxDuration:
+	case s.Duration != 0 && (s.Duration <= s.Baseline || s.Duration > MaxDuration):
 		return fmt.Errorf("duration %s must exceed the %s baseline and be at most %s", s.Duration, s.Baseline, MaxDuration)
 	}
 	if err := validatePolicy("update_config", s.Update, true); err != nil {
@@ -124,35 +135,47 @@ func validatePolicy(name string, p docker.UpdatePolicy, canRollback bool) error 
 	return nil
 }
 
-// taskStartup is about how long a replaced task takes here to be running: the
-// engine schedules it, creates the container, attaches it to the overlay network.
-const taskStartup = 1500 * time.Millisecond
+// DefaultTaskStartup is how long a replaced task takes to be running when nothing
+// was measured: the engine schedules it, creates the container and attaches it to
+// the overlay network in about a second on an idle machine.
+const DefaultTaskStartup = time.Second
 
-// EstimateDuration is enough traffic to see a rollout through: the baseline, the
-// batches, the engine's final monitor period and a few settled seconds. A release
-// that crashes is caught in its first batch, so pausing stops there and rolling back
-// adds one more round of task starts. A release that only answers with errors looks
-// healthy to the engine (the demo has no HEALTHCHECK) and rolls through every batch.
-func EstimateDuration(s Scenario) time.Duration {
-	par := s.Update.Parallelism
-	if par == 0 || par > s.Replicas {
-		par = s.Replicas
+// Expected is how long traffic must flow to see the rollout through with tasks
+// that start in s.TaskStartup: the baseline, the simulation of these very settings
+// (batches, delays, the monitor period, a rollback) and the settled seconds.
+func Expected(s Scenario) (time.Duration, error) {
+	s = s.withDefaults()
+	sim, err := Simulate(s)
+	if err != nil {
+		return 0, err
 	}
-	batches := time.Duration(math.Ceil(float64(s.Replicas) / float64(par)))
-	const settle = 5 * time.Second
-	batch := taskStartup + s.Update.Delay
-	d := s.Baseline + batches*batch + s.Update.Monitor + settle
-	if s.To == V3 && s.BadMode == BadCrash {
-		switch s.Update.FailureAction {
-		case docker.FailurePause:
-			d = s.Baseline + batch + s.Update.Monitor + settle
-		case docker.FailureRollback:
-			rollbackMonitor := 5 * time.Second
-			if s.Rollback != nil && s.Rollback.Monitor > 0 {
-				rollbackMonitor = s.Rollback.Monitor
-			}
-			d = s.Baseline + batch + s.Update.Monitor + taskStartup + rollbackMonitor + settle
-		}
+	// The simulation runs simAfterS seconds past the update's end; Settle replaces them.
+	d := s.Baseline + time.Duration(sim.DurationS-simAfterS)*time.Second + s.Settle
+	return d.Round(time.Second), nil
+}
+
+// Deadline is the longest a run of s waits for the engine to finish the update:
+// twice what the simulation of the same settings needs, and half a minute more,
+// since a loaded machine starts tasks slower than it did when measured. It is at
+// most MaxDuration.
+func Deadline(s Scenario) (time.Duration, error) {
+	d, err := Expected(s)
+	if err != nil {
+		return 0, err
 	}
-	return min(d, MaxDuration).Round(time.Second)
+	return min(2*d+30*time.Second, MaxDuration), nil
+}
+
+// CheckFits says whether a real run can see the rollout through: an update whose
+// simulation alone lasts longer than MaxDuration (say, a minute's delay between
+// ten batches) is refused before anything starts.
+func (s Scenario) CheckFits() error {
+	d, err := Expected(s)
+	if err != nil {
+		return err
+	}
+	if d > MaxDuration {
+		return fmt.Errorf("these update settings take about %s to roll out %d tasks (with the delay between batches and the monitor period), more than the %s a real run on this machine allows: shorten delay or monitor, or raise parallelism", d, s.Defaults().Replicas, MaxDuration)
+	}
+	return nil
 }

@@ -64,30 +64,51 @@ func TestScenarioDefaults(t *testing.T) {
 	}
 }
 
-func TestEstimateDuration(t *testing.T) {
+func TestExpectedAndDeadline(t *testing.T) {
 	upd := docker.UpdatePolicy{Parallelism: 1, Delay: time.Second, Monitor: 2 * time.Second, Order: docker.OrderStartFirst}
 	with := func(action string) docker.UpdatePolicy { u := upd; u.FailureAction = action; return u }
 	tests := []struct {
-		name string
-		s    Scenario
-		want time.Duration
+		name     string
+		s        Scenario
+		expected time.Duration
 	}{
-		// 3 s baseline + 4 batches of (1.5 s start + 1 s delay) + 2 s monitor + 5 s settle.
-		{"one by one", Scenario{Replicas: 4, To: V2, Update: with(docker.FailurePause)}, 20 * time.Second},
+		// 3 s baseline + 4 batches of (1 s start + 1 s delay), the 2 s monitor and
+		// the simulator's last ticks + 5 s settled.
+		{"one by one", Scenario{Replicas: 4, To: V2, Update: with(docker.FailurePause)}, 19 * time.Second},
+		// Two more seconds for each of 4 batches.
+		{"slower tasks take longer", Scenario{Replicas: 4, To: V2, Update: with(docker.FailurePause), TaskStartup: 3 * time.Second}, 27 * time.Second},
 		{"all at once", Scenario{Replicas: 4, To: V2, Update: docker.UpdatePolicy{Parallelism: 0, Monitor: 2 * time.Second}}, 12 * time.Second},
-		{"crash then pause stops at the first batch", Scenario{Replicas: 4, To: V3, BadMode: BadCrash, Update: with(docker.FailurePause)}, 13 * time.Second},
-		// 3 s + one batch (2.5 s) + 2 s monitor + 1.5 s restart + 5 s rollback monitor + 5 s.
-		{"crash then rollback adds a round of starts", Scenario{Replicas: 4, To: V3, BadMode: BadCrash, Update: with(docker.FailureRollback)}, 19 * time.Second},
-		{"errors roll through every batch", Scenario{Replicas: 4, To: V3, BadMode: BadErrors, Update: with(docker.FailureRollback)}, 20 * time.Second},
-		{"capped", Scenario{Replicas: 10, To: V2, Update: docker.UpdatePolicy{Parallelism: 1, Delay: time.Minute}}, MaxDuration},
+		{"stop-first pairs with a 5 s delay", Scenario{Replicas: 10, To: V2, Update: docker.UpdatePolicy{Parallelism: 2, Delay: 5 * time.Second}}, 44 * time.Second},
+		{"crash then pause stops at the first batch", Scenario{Replicas: 4, To: V3, BadMode: BadCrash, Update: with(docker.FailurePause)}, 11 * time.Second},
+		{"errors roll through every batch", Scenario{Replicas: 4, To: V3, BadMode: BadErrors, Update: with(docker.FailureRollback)}, 19 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.s.Baseline = 3 * time.Second
-			if got := EstimateDuration(tt.s); got != tt.want {
-				t.Errorf("EstimateDuration = %s, want %s", got, tt.want)
+			got, err := Expected(tt.s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.expected {
+				t.Errorf("Expected = %s, want %s", got, tt.expected)
+			}
+			deadline, err := Deadline(tt.s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := 2*got + 30*time.Second; deadline != want {
+				t.Errorf("Deadline = %s, want %s", deadline, want)
+			}
+			if err := tt.s.CheckFits(); err != nil {
+				t.Errorf("CheckFits: %v", err)
 			}
 		})
+	}
+	long := Scenario{Replicas: 10, To: V2, Update: docker.UpdatePolicy{Parallelism: 1, Delay: time.Minute}}
+	if d, _ := Deadline(long); d != MaxDuration {
+		t.Errorf("deadline of ten one-minute batches %s, want it capped at %s", d, MaxDuration)
+	}
+	if err := long.CheckFits(); err == nil || !strings.Contains(err.Error(), "more than the 5m0s a real run") {
+		t.Errorf("CheckFits let ten one-minute batches through: %v", err)
 	}
 }
 
@@ -101,7 +122,7 @@ func TestBuildContext(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.version, func(t *testing.T) {
-			r, err := buildContext(tt.version, []byte("\x7fELF"))
+			r, err := buildContext(tt.version)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,11 +143,20 @@ func TestBuildContext(t *testing.T) {
 					dockerfile = string(b)
 				}
 			}
-			if h := files["demoapp"]; h == nil || h.Mode&0o111 == 0 || h.Size != 4 {
-				t.Errorf("demoapp entry %+v, want an executable of 4 bytes", h)
+			if h := files["main.go"]; h == nil || h.Size != int64(len(demoSource)) || !h.ModTime.Equal(contextTime) {
+				t.Errorf("main.go entry %+v, want the demo source at the fixed time", h)
 			}
-			if !strings.HasPrefix(dockerfile, "FROM scratch\n") || !strings.Contains(dockerfile, tt.env) {
-				t.Errorf("Dockerfile:\n%s\nwant FROM scratch and %q", dockerfile, tt.env)
+			if files["go.mod"] == nil {
+				t.Error("no go.mod in the context")
+			}
+			// The build stage comes first and does not name the version, so that
+			// every version shares its cached layers.
+			stages := strings.SplitN(dockerfile, "FROM scratch\n", 2)
+			if len(stages) != 2 || !strings.HasPrefix(stages[0], "FROM golang:1.26 AS build\n") || strings.Contains(stages[0], tt.version) {
+				t.Errorf("Dockerfile:\n%s\nwant a version-free golang:1.26 build stage, then FROM scratch", dockerfile)
+			}
+			if !strings.Contains(stages[len(stages)-1], tt.env) || !strings.Contains(dockerfile, "COPY --from=build /demoapp /demoapp\n") {
+				t.Errorf("Dockerfile:\n%s\nwant the binary copied from the build stage and %q", dockerfile, tt.env)
 			}
 		})
 	}

@@ -21,6 +21,8 @@ type resources struct {
 	images     []string
 	network    string
 	demo, load string
+	// runs counts the rollouts made with these resources.
+	runs int
 }
 
 // ensureSwarm makes the engine a swarm manager if it is in no swarm at all. A swarm
@@ -52,7 +54,7 @@ func (res *resources) ensureSwarm(ctx context.Context) error {
 // cleanup removes, in dependency order, what the run created. It is detached from
 // the run's context, which may be what got cancelled, and has a deadline of its own.
 func (res *resources) cleanup() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	sw, eng := res.r.Swarm, res.r.Engine
 	what := "removing the services, the network and the demo images"
@@ -60,17 +62,9 @@ func (res *resources) cleanup() error {
 		what += ", then leaving the swarm"
 	}
 	res.r.logf("cleaning up: %s", what)
-	var errs []error
-	for _, id := range []string{res.load, res.demo} {
-		if id != "" {
-			errs = append(errs, sw.RemoveService(ctx, id))
-		}
-	}
-	// Tasks stop after their service is gone; the network and the images are in use
-	// until they have.
-	errs = append(errs, res.waitContainersGone(ctx))
+	errs := []error{res.removeServicesCtx(ctx)}
 	if res.network != "" {
-		errs = append(errs, retry(ctx, func() error { return sw.RemoveNetwork(ctx, res.network) }))
+		errs = append(errs, retry(ctx, func() error { return removeNetwork(ctx, sw, res.network, res.networkName()) }))
 	}
 	if res.initialised {
 		errs = append(errs, sw.SwarmLeave(ctx, true))
@@ -86,6 +80,28 @@ func (res *resources) cleanup() error {
 		errs = append(errs, eng.RemoveImage(ctx, tag))
 	}
 	res.r.logf("cleaned up")
+	return errors.Join(errs...)
+}
+
+// removeServices removes the services of one rollout and waits for their
+// containers to go, on a deadline of its own.
+func (res *resources) removeServices() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	return res.removeServicesCtx(ctx)
+}
+
+func (res *resources) removeServicesCtx(ctx context.Context) error {
+	var errs []error
+	for _, id := range []string{res.load, res.demo} {
+		if id != "" {
+			errs = append(errs, res.r.Swarm.RemoveService(ctx, id))
+		}
+	}
+	// Tasks stop after their service is gone; the network and the images are in use
+	// until they have.
+	errs = append(errs, res.waitContainersGone(ctx))
+	res.load, res.demo = "", ""
 	return errors.Join(errs...)
 }
 
@@ -110,16 +126,42 @@ func (res *resources) waitContainersGone(ctx context.Context) error {
 	}
 }
 
-// retry repeats a removal the engine refuses while it is still tidying up.
+// networkName is the name of the run's overlay network.
+func (res *resources) networkName() string { return "devopsctl-rollout-" + res.runID }
+
+// removeNetwork removes a network and makes sure it is gone: in a swarm this run
+// did not create, the engine has answered a removal right after the network's
+// last tasks went without removing it.
+func removeNetwork(ctx context.Context, sw docker.Swarm, id, name string) error {
+	if err := sw.RemoveNetwork(ctx, id); err != nil {
+		return err
+	}
+	left, err := sw.NetworkID(ctx, name)
+	if err != nil {
+		return err
+	}
+	if left != "" {
+		return fmt.Errorf("network %s is still there after its removal", name)
+	}
+	return nil
+}
+
+// retryLimit is how long a removal is retried. A loaded engine takes more than
+// ten seconds after leaving a swarm to let go of the gateway bridge's endpoints.
+const retryLimit = 45 * time.Second
+
+// retry repeats a removal the engine refuses while it is still tidying up, until
+// it succeeds or retryLimit has passed.
 func retry(ctx context.Context, f func() error) error {
-	var err error
-	for i := 0; i < 20; i++ {
-		if err = f(); err == nil {
+	ctx, cancel := context.WithTimeout(ctx, retryLimit)
+	defer cancel()
+	for {
+		err := f()
+		if err == nil {
 			return nil
 		}
 		if sleepCtx(ctx, 500*time.Millisecond) != nil {
-			break
+			return err
 		}
 	}
-	return err
 }

@@ -3,6 +3,7 @@ package swarmrun
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -43,6 +44,12 @@ func newFakes(state docker.SwarmState, gwBefore bool, createService func(ctx con
 			io.Copy(io.Discard, req.Context)
 			f.record("build " + req.Tag)
 			return docker.BuildResult{ImageID: "sha256:" + req.Tag}, nil
+		},
+		InspectImageFunc: func(_ context.Context, ref string) (docker.Image, error) {
+			if ref != BuildBase {
+				return docker.Image{}, docker.ErrNotFound
+			}
+			return docker.Image{}, nil
 		},
 		RemoveImageFunc: func(_ context.Context, ref string) error { f.record("rmi " + ref); return nil },
 		ListManagedFunc: func(context.Context, map[string]string) (docker.Resources, error) { return docker.Resources{}, nil },
@@ -166,5 +173,83 @@ func TestRunRejectsBadScenarioBeforeTouchingEngine(t *testing.T) {
 	}
 	if len(f.calls) != 0 {
 		t.Errorf("it still did %q", f.calls)
+	}
+}
+
+// Without the image the demo is compiled in, nothing is built and the message says
+// how to make it.
+func TestRunWithoutBuildBase(t *testing.T) {
+	f := newFakes(docker.SwarmState{LocalState: "inactive"}, false, func(context.Context, docker.ServiceSpec) (string, error) {
+		return "", errors.New("no service should be created")
+	})
+	f.eng.InspectImageFunc = func(context.Context, string) (docker.Image, error) {
+		return docker.Image{}, fmt.Errorf("image golang:1.26: %w", docker.ErrNotFound)
+	}
+	r := &Runner{Engine: f.eng, Swarm: f.sw, LabID: "lab", Unlocked: true}
+	_, err := r.Run(context.Background(), Scenario{})
+	if !errors.Is(err, ErrNoBuildBase) || !strings.Contains(err.Error(), "scripts/offline-images.sh") {
+		t.Fatalf("err = %v, want one saying to run scripts/offline-images.sh", err)
+	}
+	if f.has("build devopsctl-demo:v1") {
+		t.Error("built the demo without its base image")
+	}
+	if !f.has("init") || !f.has("leave") {
+		t.Errorf("calls %v: a swarm made for the run should be left again", f.calls)
+	}
+}
+
+// A session builds each version once and removes each rollout's services before
+// the next one starts.
+func TestSessionSharesImagesAndNetwork(t *testing.T) {
+	f := newFakes(docker.SwarmState{LocalState: "active", IsManager: true}, true, func(context.Context, docker.ServiceSpec) (string, error) {
+		return "", errors.New("create service: no suitable node")
+	})
+	r := &Runner{Engine: f.eng, Swarm: f.sw, LabID: "lab", Unlocked: true}
+	sess, err := r.Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := sess.Run(context.Background(), Scenario{Replicas: 2}); err == nil {
+			t.Fatal("a failed service creation should fail the run")
+		}
+	}
+	if err := sess.Close(); err != nil {
+		t.Fatal(err)
+	}
+	count := func(call string) int {
+		n := 0
+		for _, c := range f.calls {
+			if c == call {
+				n++
+			}
+		}
+		return n
+	}
+	if count("build devopsctl-demo:v1") != 1 || count("network") != 1 || count("rm network net-id") != 1 || count("service devopsctl-demo:v1") != 2 {
+		t.Errorf("calls %v: want one build of each version and one network for two rollouts", f.calls)
+	}
+}
+
+// A network the engine still lists after its removal is removed again.
+func TestRemoveNetworkMakesSure(t *testing.T) {
+	removals, lookups := 0, 0
+	sw := &docker.FakeSwarm{
+		RemoveNetworkFunc: func(context.Context, string) error { removals++; return nil },
+		NetworkIDFunc: func(_ context.Context, name string) (string, error) {
+			lookups++
+			if removals < 2 {
+				return "net-id", nil
+			}
+			return "", nil
+		},
+	}
+	if err := retry(context.Background(), func() error {
+		return removeNetwork(context.Background(), sw, "net-id", "devopsctl-rollout-x")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if removals != 2 || lookups != 2 {
+		t.Errorf("%d removals and %d lookups, want the network removed again once it was still listed", removals, lookups)
 	}
 }

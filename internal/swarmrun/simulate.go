@@ -9,10 +9,12 @@ import (
 	"github.com/devopsctl/devopsctl/internal/rollout"
 )
 
-// SimStartupS is how long, in the simulator's whole seconds, a demo task takes to
-// answer: on this engine a replaced task serves about 0.7 s after the updater
-// creates it (see TestRealRollingUpdate's log), which rounds up to one tick.
-const SimStartupS = 1
+// SimStartupS is the scenario's task start time in the simulator's whole seconds:
+// rounded, and at least one tick.
+func (s Scenario) SimStartupS() int {
+	s = s.withDefaults()
+	return max(1, int(s.TaskStartup.Round(time.Second)/time.Second))
+}
 
 // badErrorRate is the share of requests v3 fails in errors mode: four in five.
 const badErrorRate = 0.8
@@ -60,7 +62,7 @@ func Simulate(s Scenario) (*rollout.Result, error) {
 }
 
 func simVersion(s Scenario, name string) rollout.Version {
-	v := rollout.Version{Name: name, StartupS: SimStartupS, LatencyMS: 1}
+	v := rollout.Version{Name: name, StartupS: s.SimStartupS(), LatencyMS: 1}
 	if name != V3 {
 		return v
 	}

@@ -164,8 +164,8 @@ func TestFromSimulation(t *testing.T) {
 
 func TestExportedDefaultsAndValidate(t *testing.T) {
 	d := Scenario{Replicas: 2}.Defaults()
-	if d.RPS != 20 || d.Baseline != 3*time.Second || d.Duration != EstimateDuration(d) || d.To != V2 {
-		t.Errorf("defaults %+v, want 20 rps, a 3s baseline, the estimated duration and v2", d)
+	if d.RPS != 20 || d.Baseline != 3*time.Second || d.Settle != 5*time.Second || d.Duration != 0 || d.TaskStartup != DefaultTaskStartup || d.To != V2 {
+		t.Errorf("defaults %+v, want 20 rps, a 3s baseline, 5s settled, the duration left to the run, tasks starting in %s and v2", d, DefaultTaskStartup)
 	}
 	if err := (Scenario{Replicas: 50}).Validate(); err == nil || !strings.Contains(err.Error(), "replicas 50") {
 		t.Errorf("Validate let 50 replicas through: %v", err)

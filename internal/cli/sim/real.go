@@ -82,6 +82,9 @@ func (o *RolloutOptions) realScenario(ctx context.Context) (swarmrun.Scenario, e
 	if err := s.Validate(); err != nil {
 		return swarmrun.Scenario{}, cmdutil.UsageError(err)
 	}
+	if err := s.CheckFits(); err != nil {
+		return swarmrun.Scenario{}, cmdutil.UsageError(err)
+	}
 	return s, nil
 }
 
@@ -133,7 +136,13 @@ func realRolloutRun(ctx context.Context, opts *RolloutOptions) error {
 	}
 	errOut := opts.IO.ErrOut
 	fmt.Fprintf(errOut, "Real rollout on Docker Swarm: %s\n", describeReal(s))
-	fmt.Fprintf(errOut, "It sends traffic for %s, after building and deploying the demo; Ctrl-C stops it and cleans up.\n", s.Defaults().Duration)
+	limit := s.Duration
+	if limit == 0 {
+		if limit, err = swarmrun.Deadline(s); err != nil {
+			return cmdutil.UsageError(err)
+		}
+	}
+	fmt.Fprintf(errOut, "After building and deploying the demo, it sends traffic until the engine has finished the update and settled (at most about %s); Ctrl-C stops it and cleans up.\n", limit)
 	obs, err := run(ctx, s, errOut)
 	if ctx.Err() != nil {
 		// The runner has removed what it made, and left a swarm it created, by now.
@@ -202,7 +211,7 @@ func describeReal(s swarmrun.Scenario) string {
 
 func writeRealPlain(w io.Writer, rep *realReport) error {
 	s, obs, sim, c := rep.Scenario, rep.Observed, rep.Simulated, rep.Comparison
-	fmt.Fprintf(w, "Real Swarm rollout %s\nnext to its simulation (tasks starting in %ds)\n\n", describeReal(s), swarmrun.SimStartupS)
+	fmt.Fprintf(w, "Real Swarm rollout %s\nnext to its simulation (tasks starting in %ds, as they did: %.1fs)\n\n", describeReal(s), s.SimStartupS(), s.Defaults().TaskStartup.Seconds())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "second\t%s real\t%s simulated\tfailed\t\ttasks serving (real)\n", s.To, s.To)
 	for _, r := range rep.Rows {
@@ -214,6 +223,11 @@ func writeRealPlain(w io.Writer, rep *realReport) error {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Real:       update %s on %s; %d of %d requests failed; at least %d tasks serving, at most %d running\n",
 		orDefault(obs.UpdateState, "not started"), obs.FinalImage, obs.Failed, obs.Sent, obs.MinServing, obs.PeakRunning)
+	if obs.TimedOut {
+		fmt.Fprintf(w, "            the engine had not finished the update when the traffic stopped, after %s: the machine may be too busy\n", s.Duration)
+	} else if obs.SettledAt > 0 {
+		fmt.Fprintf(w, "            the engine finished at %+.1fs; its old tasks were gone at %+.1fs\n", obs.FinishedAt, obs.SettledAt)
+	}
 	fmt.Fprintf(w, "Simulated:  %s after %ds; %d of %d requests failed; at least %d tasks serving, at most %d running\n",
 		sim.Outcome, sim.DurationS, sim.Errors, sim.Requests, sim.MinAvailable, sim.PeakInstances)
 	if outcome := realOutcome(obs.UpdateState); outcome == sim.Outcome {
@@ -290,6 +304,9 @@ type (
 		MonitorS        float64 `json:"monitor_s"`
 		MaxFailureRatio float64 `json:"max_failure_ratio"`
 		DurationS       float64 `json:"duration_s"`
+		// TaskStartupS is how fast the update's new tasks started: what the
+		// simulation was given.
+		TaskStartupS float64 `json:"task_startup_s"`
 	}
 	observedJSON struct {
 		UpdateState   string `json:"update_state"`
@@ -300,6 +317,11 @@ type (
 		MinServing    int    `json:"min_serving"`
 		PeakServing   int    `json:"peak_serving"`
 		PeakRunning   int    `json:"peak_running"`
+		// FinishedAtS and SettledAtS count from the update's start; TimedOut says the
+		// engine had not finished by the deadline.
+		FinishedAtS float64 `json:"finished_at_s"`
+		SettledAtS  float64 `json:"settled_at_s"`
+		TimedOut    bool    `json:"timed_out"`
 	}
 	comparisonJSON struct {
 		SameOutcome bool    `json:"same_outcome"`
@@ -333,10 +355,12 @@ func writeRealJSON(w io.Writer, rep *realReport) error {
 			Parallelism: s.Update.Parallelism, DelayS: s.Update.Delay.Seconds(), Order: s.Update.Order,
 			FailureAction: s.Update.FailureAction, MonitorS: s.Update.Monitor.Seconds(),
 			MaxFailureRatio: s.Update.MaxFailureRatio, DurationS: s.Duration.Seconds(),
+			TaskStartupS: s.Defaults().TaskStartup.Seconds(),
 		},
 		Observed: observedJSON{
 			UpdateState: obs.UpdateState, UpdateMessage: obs.UpdateMessage, FinalImage: obs.FinalImage,
 			Sent: obs.Sent, Failed: obs.Failed, MinServing: obs.MinServing, PeakServing: obs.PeakServing, PeakRunning: obs.PeakRunning,
+			FinishedAtS: obs.FinishedAt, SettledAtS: obs.SettledAt, TimedOut: obs.TimedOut,
 		},
 		Simulated: rep.Simulated,
 		Comparison: comparisonJSON{SameOutcome: realOutcome(obs.UpdateState) == rep.Simulated.Outcome, Version: c.Version, Agrees: c.Agrees(), MaxDiff: c.MaxDiff, AtS: c.At,

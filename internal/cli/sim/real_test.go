@@ -132,7 +132,7 @@ func TestRealRolloutSideBySide(t *testing.T) {
 	if !regexp.MustCompile(`\+3\s+70%\s+50%`).MatchString(out) {
 		t.Errorf("second 3 should read 70%% real next to 50%% simulated:\n%s", out)
 	}
-	for _, w := range []string{"Real rollout on Docker Swarm: v1 -> v2", "It sends traffic for 23s", "Ctrl-C stops it and cleans up", "building demo images"} {
+	for _, w := range []string{"Real rollout on Docker Swarm: v1 -> v2", "it sends traffic until the engine has finished the update and settled (at most about 1m14s)", "Ctrl-C stops it and cleans up", "building demo images"} {
 		if !strings.Contains(errOut, w) {
 			t.Errorf("stderr lacks %q:\n%s", w, errOut)
 		}
@@ -156,8 +156,11 @@ func TestRealRolloutJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if rep.Settings["delay_s"] != 1.0 || rep.Settings["order"] != "start-first" || rep.Settings["replicas"] != 4.0 {
+	if rep.Settings["delay_s"] != 1.0 || rep.Settings["order"] != "start-first" || rep.Settings["replicas"] != 4.0 || rep.Settings["task_startup_s"] != 1.0 {
 		t.Errorf("settings %v", rep.Settings)
+	}
+	if _, ok := rep.Observed["timed_out"]; !ok || rep.Observed["settled_at_s"] == nil {
+		t.Errorf("observed %v lacks when the update finished and settled", rep.Observed)
 	}
 	if rep.Comparison["agrees"] != true || rep.Comparison["same_outcome"] != true || rep.Comparison["tolerance"].(float64) < 0.32 || rep.Comparison["version"] != "v2" {
 		t.Errorf("comparison %v, want agreement on v2 within 0.33", rep.Comparison)
