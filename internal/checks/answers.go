@@ -80,8 +80,8 @@ func (c *answers) Run(_ context.Context, env *Env) Result {
 		return res
 	}
 	data, err := readLearnerFile(env.Dir, c.rel)
-	if errors.Is(err, ErrOutsideWorkspace) {
-		return outsideWorkspace(c.rel)
+	if r, ok := unreadableLearnerFile(c.rel, err); ok {
+		return r
 	}
 	if err != nil {
 		return Errorf("answers: read %s: %v", c.rel, err)

@@ -103,8 +103,9 @@ func (c *dockerfileLint) unreadable(dir string, err error) Result {
 			r.Message = fmt.Sprintf("%s not found: %s", c.rel, miss.Message)
 		}
 		return r
-	case errors.Is(err, ErrOutsideWorkspace):
-		return outsideWorkspace(c.rel)
+	case errors.Is(err, ErrOutsideWorkspace) || errors.Is(err, errTooLarge):
+		r, _ := unreadableLearnerFile(c.rel, err)
+		return r
 	case errors.Is(err, errIsDir):
 		return Failf("is-directory", "%s is a directory, not a file", c.rel).
 			WithHint(fmt.Sprintf("a Dockerfile is a plain text file; create %s as a file", c.rel))

@@ -55,9 +55,10 @@ const (
 
 func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
 	data, err := readLearnerFile(env.Dir, c.Dockerfile)
+	if r, ok := unreadableLearnerFile(c.Dockerfile, err); ok {
+		return r
+	}
 	switch {
-	case errors.Is(err, ErrOutsideWorkspace):
-		return outsideWorkspace(c.Dockerfile)
 	case errors.Is(err, os.ErrNotExist):
 		return Failf("missing", "There is no %s in your workspace, so there is nothing to build.", c.Dockerfile)
 	case err != nil:

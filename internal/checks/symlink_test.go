@@ -117,3 +117,32 @@ func TestBuildContextRefusesALinkedDockerignore(t *testing.T) {
 	r := run(t, mustCheck(t, "image_build", ""), engineEnv(dir, "lab", nil))
 	wantStatus(t, r, Fail, "outside-workspace")
 }
+
+func TestChecksRefuseHugeFiles(t *testing.T) {
+	tests := []struct{ kind, with, rel string }{
+		{"dockerfile_lint", "", "Dockerfile"},
+		{"image_build", "", "Dockerfile"},
+		{"answers", answersWith, "answers.yaml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			dir := t.TempDir()
+			huge := bytes.Repeat([]byte("# a comment line\n"), MaxLearnerFile/16)
+			if err := os.WriteFile(filepath.Join(dir, tt.rel), huge, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := run(t, mustCheck(t, tt.kind, tt.with), engineEnv(dir, "lab", nil))
+			wantStatus(t, r, Fail, "too-large")
+			if !strings.Contains(r.Message, tt.rel+" is over 1024 KiB") || r.Hint == "" {
+				t.Errorf("message %q (hint %q) does not name the file and the cap", r.Message, r.Hint)
+			}
+		})
+	}
+	// Just under the cap is read as usual.
+	dir := t.TempDir()
+	body := append([]byte("FROM scratch\nCOPY app /app\nUSER 1000\nCMD [\"/app\"]\n"), bytes.Repeat([]byte("#\n"), 1000)...)
+	os.WriteFile(filepath.Join(dir, "Dockerfile"), body, 0o644)
+	if r := run(t, mustCheck(t, "dockerfile_lint", ""), engineEnv(dir, "lab", nil)); r.Status != Pass {
+		t.Errorf("an ordinary Dockerfile: %s/%s %s", r.Status, r.Reason, r.Message)
+	}
+}

@@ -73,8 +73,17 @@ func LeavesRoot(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "path escapes from parent")
 }
 
+// MaxLearnerFile caps what a check reads of one learner's file (a Dockerfile,
+// an answers file): far more than any real one, little enough that a huge or
+// endless file cannot fill memory.
+const MaxLearnerFile = 1 << 20
+
+// errTooLarge is a learner's file over MaxLearnerFile.
+var errTooLarge = fmt.Errorf("larger than %d bytes", MaxLearnerFile)
+
 // readLearnerFile reads the regular file rel of the workspace dir. A folder is
-// errIsDir, and a link out of the workspace ErrOutsideWorkspace.
+// errIsDir, a link out of the workspace ErrOutsideWorkspace, and a file over
+// MaxLearnerFile errTooLarge.
 func readLearnerFile(dir, rel string) ([]byte, error) {
 	f, err := openInWorkspace(dir, rel)
 	if err != nil {
@@ -88,7 +97,25 @@ func readLearnerFile(dir, rel string) ([]byte, error) {
 	if info.IsDir() {
 		return nil, errIsDir
 	}
-	return io.ReadAll(f)
+	data, err := io.ReadAll(io.LimitReader(f, MaxLearnerFile+1))
+	if err == nil && len(data) > MaxLearnerFile {
+		err = errTooLarge
+	}
+	return data, err
+}
+
+// unreadableLearnerFile is the verdict on a learner's file that a check must
+// not read: a link out of the workspace, or one too large to be real. ok is
+// false for any other error.
+func unreadableLearnerFile(rel string, err error) (r Result, ok bool) {
+	switch {
+	case errors.Is(err, ErrOutsideWorkspace):
+		return outsideWorkspace(rel), true
+	case errors.Is(err, errTooLarge):
+		return Failf("too-large", "%s is over %d KiB; devopsctl does not read a file that large", rel, MaxLearnerFile>>10).
+			WithHint(fmt.Sprintf("%s should be a short text file: was something else saved under its name?", rel)), true
+	}
+	return Result{}, false
 }
 
 // outsideWorkspace is the verdict on a file that links out of the workspace.
