@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -32,6 +33,7 @@ func (c *containerHTTP) noAnswer(env *Env, id string, lastErr error) Result {
 // diagnoseSockets turns what listens inside the container into the reason
 // nothing answered on port.
 func diagnoseSockets(r Result, port int, sockets []docker.Socket) Result {
+	sockets = slices.DeleteFunc(slices.Clone(sockets), engineDNS)
 	if len(sockets) == 0 {
 		r.Message += " Nothing in the container listens on any TCP port."
 		return r.WithEvidence("listening inside the container: nothing")
@@ -94,4 +96,10 @@ func unquotedCommand(env *Env, st docker.ContainerState) (Result, bool) {
 			WithHint(fmt.Sprintf("Write %s %s in the Dockerfile and build again.", c.name, fix)), true
 	}
 	return Result{}, false
+}
+
+// engineDNS is the resolver the engine itself runs inside every container on
+// a user-defined network (127.0.0.11, on a random port): not the learner's.
+func engineDNS(s docker.Socket) bool {
+	return s.IP.Equal(net.IPv4(127, 0, 0, 11))
 }

@@ -173,6 +173,9 @@ func TestDiagnoseSockets(t *testing.T) {
 		{"loopback v6", []docker.Socket{sock("::1", 8080)}, "localhost-only", "listen on 0.0.0.0, not ::1"},
 		{"another port", []docker.Socket{sock("0.0.0.0", 3000), sock("::", 3000)}, "wrong-port", "on port 3000, not on 8080"},
 		{"all interfaces but slow", []docker.Socket{sock("0.0.0.0", 8080)}, "no-answer", "nothing answered"},
+		// The engine's own resolver listens in every container on an internal network.
+		{"loopback beside the engine's DNS", []docker.Socket{sock("127.0.0.11", 38349), sock("127.0.0.1", 8080)}, "localhost-only", "listen on 0.0.0.0, not 127.0.0.1"},
+		{"only the engine's DNS", []docker.Socket{sock("127.0.0.11", 38349)}, "no-answer", "Nothing in the container listens"},
 	}
 	for _, tt := range tests {
 		r := diagnoseSockets(base, 8080, tt.sockets)
