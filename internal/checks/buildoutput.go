@@ -3,6 +3,7 @@ package checks
 import (
 	"bytes"
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"io"
 	"regexp"
 	"strconv"
@@ -115,6 +116,8 @@ func failingStep(log string) []string {
 	}
 	var said []string
 	for _, l := range lines {
+		// The builder colours what a step wrote to stderr; evidence is plain text.
+		l = ansi.Strip(l)
 		t := strings.TrimSpace(l)
 		if t == "" || strings.HasPrefix(t, "---> ") || strings.HasPrefix(t, "Removing intermediate container") {
 			continue

@@ -72,6 +72,8 @@ func TestFailingStep(t *testing.T) {
 		{"long output keeps its end", "Step 1/1 : RUN x\n1\n2\n3\n4\n5\n6\n7\n8\n",
 			[]string{"Step 1/1 : RUN x", "(2 lines before these are in the build output above)", "3", "4", "5", "6", "7", "8"}},
 		{"no step", "\nerror parsing\n", []string{"error parsing"}},
+		{"stderr in colour", "Step 2/2 : RUN nc 192.0.2.1 80\n ---> Running in 99\n\x1b[91mnc: can't connect: Network is unreachable\n\x1b[0m\n",
+			[]string{"Step 2/2 : RUN nc 192.0.2.1 80", "nc: can't connect: Network is unreachable"}},
 	}
 	for _, tt := range tests {
 		if got := failingStep(tt.log); !slices.Equal(got, tt.want) {
