@@ -226,8 +226,11 @@ func labCompose(parallelism int, order, delay string) string {
 // update_configs: every one that keeps the lab's limits in the simulation must
 // pass, however long it takes, and a wrong one must fail for its reason. The
 // rollouts share one swarm session. (The shipped solution, parallelism 2,
-// start-first, 5 s apart, is proven by the lab's own test; over-max-instances
-// is judged on the fake above, which sees the peak the same way.)
+// start-first, 5 s apart, is proven by the lab's own test: with it, four
+// correct settings pass for real. Every wrong reason is judged on recorded
+// observations above; one wrong setting runs for real here, to show that the
+// real check fails too. Each real rollout takes a minute or more, so the list
+// is kept to what proves a different point.)
 func TestSwarmRolloutReal(t *testing.T) {
 	eng := testenv.Engine(t)
 	t.Cleanup(func() { eng.Close() })
@@ -241,7 +244,6 @@ func TestSwarmRolloutReal(t *testing.T) {
 		{"stop-first pairs 5s apart", labCompose(2, "stop-first", "5s"), Pass, ""},
 		{"start-first pairs 1s apart", labCompose(2, "start-first", "1s"), Pass, ""},
 		{"start-first threes at once", labCompose(3, "start-first", "0s"), Pass, ""},
-		{"stop-first pairs without delay", labCompose(2, "stop-first", "0s"), Pass, ""},
 		{"all at once stop-first", labCompose(0, "stop-first", "0s"), Fail, "requests-failed"},
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
