@@ -16,6 +16,11 @@ func TestNoGoModInLabContent(t *testing.T) {
 		if err == nil && d.Name() == "go.mod" {
 			t.Errorf("%s: name it %s; the workspace gets it as go.mod", p, ShippedGoMod)
 		}
+		// A Go file without its underscore would be compiled as a package of
+		// devopsctl itself (go vet ./..., go test ./...).
+		if err == nil && strings.HasSuffix(d.Name(), ".go") && !strings.HasPrefix(d.Name(), "_") && filepath.Base(filepath.Dir(p)) != "labs" {
+			t.Errorf("%s: name it _%s; the workspace gets it as %s", p, d.Name(), d.Name())
+		}
 		return err
 	})
 	if err != nil {
@@ -32,7 +37,7 @@ func TestShippedAppsAreModules(t *testing.T) {
 	}
 	apps := 0
 	for _, lab := range cat.Labs() {
-		goFiles, _ := fs.Glob(lab.FS, "starter/*.go")
+		goFiles, _ := fs.Glob(lab.FS, "starter/_*.go")
 		if len(goFiles) == 0 {
 			continue
 		}
@@ -46,8 +51,13 @@ func TestShippedAppsAreModules(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the workspace has no go.mod: %v", err)
 			}
-			if _, err := os.Stat(filepath.Join(dir, ShippedGoMod)); err == nil {
-				t.Errorf("%s was copied under its shipped name", ShippedGoMod)
+			for _, shipped := range append(goFiles, "starter/"+ShippedGoMod) {
+				if _, err := os.Stat(filepath.Join(dir, filepath.Base(shipped))); err == nil {
+					t.Errorf("%s was copied under its shipped name", shipped)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, "main.go")); err != nil {
+				t.Errorf("the workspace has no main.go: %v", err)
 			}
 			text := string(mod)
 			if !strings.Contains(text, "\nmodule ") || !strings.Contains(text, "\ngo 1.26\n") || strings.Contains(text, "require") {
@@ -104,5 +114,26 @@ func writeFile(t *testing.T, p, content string) {
 	t.Helper()
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestWorkspaceName(t *testing.T) {
+	for shipped, want := range map[string]string{
+		"_go.mod":         "go.mod",
+		"_main.go":        "main.go",
+		"cmd/_server.go":  filepath.Join("cmd", "server.go"),
+		"main.go":         "main.go",
+		"_.go":            "_.go",
+		"_notes.txt":      "_notes.txt",
+		"Dockerfile":      "Dockerfile",
+		"sub/_go.mod":     filepath.Join("sub", "go.mod"),
+		"_main_test.go":   "main_test.go",
+		"greeter.env":     "greeter.env",
+		".dockerignore":   ".dockerignore",
+		"static/_app.css": filepath.Join("static", "_app.css"),
+	} {
+		if got := WorkspaceName(filepath.FromSlash(shipped)); got != want {
+			t.Errorf("WorkspaceName(%q) = %q, want %q", shipped, got, want)
+		}
 	}
 }
