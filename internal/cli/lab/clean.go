@@ -104,10 +104,8 @@ func cleanRun(ctx context.Context, opts *CleanOptions) error {
 	if services > 0 {
 		what = plural.N(services, "swarm service") + ", "
 	}
-	fmt.Fprintf(opts.IO.Out, "Removed %s%s, %s, %s and %s made by devopsctl.\n", what, plural.N(len(removed.Containers), "container"),
-		plural.N(len(removed.Networks), "network"), plural.N(len(removed.Volumes), "volume"), plural.N(len(removed.Images), "image"))
-	fmt.Fprintf(opts.IO.Out, "Removed %s%d containers, %d networks, %d volumes and %d images made by devopsctl %s.\n",
-		what, len(removed.Containers), len(removed.Networks), len(removed.Volumes), len(removed.Images), scope)
+	fmt.Fprintf(opts.IO.Out, "Removed %s%s, %s, %s and %s made by devopsctl %s.\n", what, plural.N(len(removed.Containers), "container"),
+		plural.N(len(removed.Networks), "network"), plural.N(len(removed.Volumes), "volume"), plural.N(len(removed.Images), "image"), scope)
 	return nil
 }
 

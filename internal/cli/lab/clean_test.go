@@ -108,6 +108,9 @@ func TestCleanRemovesSwarmServicesFirst(t *testing.T) {
 			if !strings.Contains(out.String(), tt.wantOut) {
 				t.Errorf("output %q lacks %q", out, tt.wantOut)
 			}
+			if n := strings.Count(out.String(), "Removed "); strings.HasPrefix(tt.wantOut, "Removed") && n != 1 {
+				t.Errorf("output %q says what was removed %d times, want once", out, n)
+			}
 			if got := *calls; !slices.Equal(got[:min(len(got), len(tt.wantCalls))], tt.wantCalls) {
 				t.Errorf("calls %q, want them to start %q", got, tt.wantCalls)
 			}
@@ -219,6 +222,9 @@ func TestCleanScope(t *testing.T) {
 			}
 			if !strings.Contains(out.String(), tt.wantOut) {
 				t.Errorf("output %q lacks %q", out, tt.wantOut)
+			}
+			if n := strings.Count(out.String(), "Removed "); strings.HasPrefix(tt.wantOut, "Removed") && n != 1 {
+				t.Errorf("output %q says what was removed %d times, want once", out, n)
 			}
 		})
 	}
