@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/devopsctl/devopsctl/internal/cli/check"
+	"github.com/devopsctl/devopsctl/internal/cli/demo"
 	"github.com/devopsctl/devopsctl/internal/cli/lab"
 	"github.com/devopsctl/devopsctl/internal/cli/lesson"
 	"github.com/devopsctl/devopsctl/internal/cli/sim"
@@ -108,6 +109,7 @@ Labs work offline: nothing is downloaded while you learn.`,
 	root.AddCommand(check.NewCmdCheck(f, nil))
 	root.AddCommand(sim.NewCmdSim(f))
 	root.AddCommand(lesson.NewCmdLesson(f))
+	root.AddCommand(demo.NewCmdDemo(f))
 	return root
 }
 

@@ -63,7 +63,7 @@ type PortInUseError struct {
 }
 
 func (e *PortInUseError) Error() string {
-	return fmt.Sprintf("%s cannot listen on %s: the port is already in use; stop what is using it (another `devopsctl demo up`?) or pick another port with --%s-port", e.Service, e.Addr, e.Service)
+	return fmt.Sprintf("%s cannot listen on %s: the port is already in use; stop what is using it (another `devopsctl demo up`?) or pick another port", e.Service, e.Addr)
 }
 
 func (e *PortInUseError) Unwrap() error { return e.Err }
