@@ -123,4 +123,3 @@ func printURLs(w io.Writer, run *demo.Running) {
 type quiet struct{}
 
 func (quiet) Printf(context.Context, string, ...any) {}
-
