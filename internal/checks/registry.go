@@ -7,6 +7,7 @@ import (
 
 // kinds is every check kind lab.yaml can name: one line each, sorted by name.
 var kinds = map[string]Kind{
+	"ab_test":         abTestKind,
 	"answers":         answersKind,
 	"container_http":  containerHTTPKind,
 	"dockerfile_lint": dockerfileLintKind,

@@ -48,6 +48,7 @@ func TestChecksRefuseLinksOutOfTheWorkspace(t *testing.T) {
 		{"answers", answersWith, "answers.yaml", nil},
 		{"rollout_sim", with(specWith, "{name: good, error_rate: 0}"), "rollout.yaml", nil},
 		{"container_http", "env_file: app.env", "app.env", imageThere},
+		{"ab_test", "{env_file: greetings.env, epsilon: 0.2}", "greetings.env", nil},
 		// A link in a folder on the way is no better than a link at the end.
 		{"dockerfile_lint", "path: web/Dockerfile", "web/Dockerfile", nil},
 	}
