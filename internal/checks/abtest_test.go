@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,13 +12,15 @@ import (
 
 const abTestWith = "{env_file: greetings.env, epsilon: 0.2, seed: 7}"
 
+type abCase struct {
+	name    string
+	env     *string // nil: no file
+	reason  string  // "" passes
+	message string
+}
+
 func TestABTest(t *testing.T) {
-	tests := []struct {
-		name    string
-		env     *string // nil: no file
-		reason  string  // "" passes
-		message string
-	}{
+	tests := []abCase{
 		{name: "the asked epsilon", env: ptr("EPSILON=0.2\n")},
 		{name: "written another way", env: ptr("# explore one request in five\n  EPSILON=.20\nOTHER=1\n")},
 		{name: "close enough", env: ptr("EPSILON=0.21\n")},
@@ -30,6 +33,11 @@ func TestABTest(t *testing.T) {
 		{name: "the old default", env: ptr("EPSILON=0.1\n"), reason: ABTestSplitOff, message: "the lab asks for about 20.0%"},
 		{name: "always explore", env: ptr("EPSILON=1\n"), reason: ABTestSplitOff, message: "explored 100.0%"},
 		{name: "never explore", env: ptr("EPSILON=0\n"), reason: ABTestSplitOff, message: "explored 0.0%"},
+	}
+	for _, reason := range ABTestReasons {
+		if !slices.ContainsFunc(tests, func(tt abCase) bool { return tt.reason == reason }) {
+			t.Errorf("reason %s has no failing case", reason)
+		}
 	}
 	c := mustCheck(t, "ab_test", abTestWith)
 	for _, tt := range tests {
