@@ -159,6 +159,17 @@ func TestDemoOverHTTP(t *testing.T) {
 				}
 			})
 
+			t.Run("page says what a service refused", func(t *testing.T) {
+				r := get(t, app+"/Bob/a/1")
+				if r.code != http.StatusBadRequest || !strings.Contains(r.body, "maths: x=&#34;a&#34; is not a number") {
+					t.Fatalf("GET /Bob/a/1: %d\n%s", r.code, r.body)
+				}
+				r = get(t, app+"/"+url.PathEscape("<b>x</b>")+"/1/0.5")
+				if r.code != http.StatusOK || strings.Contains(r.body, "<b>x") || !strings.Contains(r.body, "&lt;b&gt;x") || !strings.Contains(r.body, "1 + 0.5 = 1.5") {
+					t.Fatalf("a name with markup: %d\n%s", r.code, r.body)
+				}
+			})
+
 			t.Run("greeting contains the name", func(t *testing.T) {
 				g := greet(t, gr, "Grace Hopper")
 				if g.Text != g.Greeting+" Grace Hopper" {
