@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"syscall"
 	"time"
@@ -187,10 +188,23 @@ type RedisURLError struct {
 }
 
 func (e *RedisURLError) Error() string {
-	return fmt.Sprintf("redis URL %q: %v; write it as redis://host:port (optionally /db)", e.URL, e.Err)
+	shown := e.URL
+	if u, err := url.Parse(e.URL); err == nil {
+		shown = u.Redacted()
+	}
+	return fmt.Sprintf("redis URL %q: %v; write it as redis://host:port (optionally /db)", shown, e.Err)
 }
 
 func (e *RedisURLError) Unwrap() error { return e.Err }
+
+// PingRedis reports whether the Redis of greetings answers now; nil when
+// greetings is not part of the run.
+func (run *Running) PingRedis(ctx context.Context) error {
+	if run.rdb == nil {
+		return nil
+	}
+	return run.rdb.Ping(ctx).Err()
+}
 
 // Wait serves until ctx ends or a server fails, then shuts down.
 func (run *Running) Wait(ctx context.Context) error {

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/demo"
@@ -88,6 +90,11 @@ func serve(ctx context.Context, io *iostreams.IOStreams, opts demo.Options, port
 		return cmdutil.UsageError(err)
 	}
 	printURLs(io.Out, run)
+	pingCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	if err := run.PingRedis(pingCtx); err != nil && ctx.Err() == nil {
+		fmt.Fprintf(io.ErrOut, "warning: Redis at %s does not answer yet (%v); greetings answers 503 and /healthz says not ready until it does\n", redacted(run.RedisURL), err)
+	}
+	cancel()
 	err = run.Wait(ctx)
 	fmt.Fprintln(io.Out, "Stopped.")
 	if err != nil {
@@ -102,7 +109,7 @@ func printURLs(w io.Writer, run *demo.Running) {
 	case run.Embedded != nil:
 		redisNote = "Redis: embedded, likes last until the demo stops"
 	case run.RedisURL != "":
-		redisNote = "Redis: " + run.RedisURL
+		redisNote = "Redis: " + redacted(run.RedisURL)
 	}
 	fmt.Fprintln(w, "The calculator demo is running.")
 	if u, ok := run.URLs[demo.App]; ok {
@@ -123,3 +130,13 @@ func printURLs(w io.Writer, run *demo.Running) {
 type quiet struct{}
 
 func (quiet) Printf(context.Context, string, ...any) {}
+
+// redacted hides the password of a Redis URL, which must not end up in a
+// terminal's scrollback or a CI log.
+func redacted(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Redacted()
+}

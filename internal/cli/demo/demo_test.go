@@ -163,3 +163,14 @@ func freePort(t *testing.T) int {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestRedactedHidesThePassword(t *testing.T) {
+	for in, want := range map[string]string{
+		"redis://:s3cret@redis:6379/0": "redis://:xxxxx@redis:6379/0",
+		"redis://localhost:6379":       "redis://localhost:6379",
+	} {
+		if got := redacted(in); got != want {
+			t.Errorf("redacted(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
