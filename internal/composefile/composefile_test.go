@@ -108,4 +108,3 @@ func TestContainedReadsNothingElse(t *testing.T) {
 		t.Errorf("include should be skipped, got %v", err)
 	}
 }
-
