@@ -8,6 +8,7 @@ import (
 // kinds is every check kind lab.yaml can name: one line each, sorted by name.
 var kinds = map[string]Kind{
 	"answers":         answersKind,
+	"compose_file":    composeFileKind,
 	"container_http":  containerHTTPKind,
 	"dockerfile_lint": dockerfileLintKind,
 	"file_exists":     fileExistsKind,
