@@ -9,6 +9,7 @@ import (
 var kinds = map[string]Kind{
 	"answers":         answersKind,
 	"compose_file":    composeFileKind,
+	"compose_up":      composeUpKind,
 	"container_http":  containerHTTPKind,
 	"dockerfile_lint": dockerfileLintKind,
 	"file_exists":     fileExistsKind,
