@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -167,4 +170,49 @@ func TestStartOrder(t *testing.T) {
 func withPorts(s types.ServiceConfig, ports ...types.ServicePortConfig) types.ServiceConfig {
 	s.Ports = ports
 	return s
+}
+
+// projectFake is an engine for the steps before anything runs: images are
+// found and built at once, and nothing is listed for cleanup.
+type projectFake struct {
+	*docker.Fake
+	fakeProject
+}
+
+// A service built from outside the workspace is refused before any build
+// starts, as is a Dockerfile outside its build folder or a link out.
+func TestComposeUpRefusesOutsidePaths(t *testing.T) {
+	sol := composeSolution(t)
+	for _, tc := range []struct{ name, build, inMsg string }{
+		{"parent folder", "build: ..", "builds from .., which is outside"},
+		{"absolute folder", "build: /etc", "outside the workspace"},
+		{"remote context", "build: https://example.com/repo.git", "outside the workspace"},
+		{"dockerfile climbing out", "build: {context: ./maths, dockerfile: ../../../etc/passwd}", "outside its build folder"},
+		{"folder linking out", "build: ./maths-link", "maths-link is a symlink"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := composeLabWorkspace(t, strings.Replace(sol, "build: ./maths", tc.build, 1), map[string]string{})
+			os.Symlink(t.TempDir(), filepath.Join(dir, "maths-link"))
+			var built []string
+			eng := projectFake{Fake: &docker.Fake{
+				InspectImageFunc: func(context.Context, string) (docker.Image, error) { return docker.Image{}, nil },
+				BuildFunc: func(_ context.Context, req docker.BuildRequest, _ io.Writer) (docker.BuildResult, error) {
+					built = append(built, req.Tag)
+					return docker.BuildResult{}, nil
+				},
+				ListManagedFunc: func(context.Context, map[string]string) (docker.Resources, error) { return docker.Resources{}, nil },
+			}}
+			env := &Env{Dir: dir, LabID: "compose", Engine: eng, Progress: io.Discard, Timeout: time.Minute}
+			r := mustCheck(t, "compose_up", "").Run(context.Background(), env)
+			wantStatus(t, r, Fail, ReasonComposeOutside)
+			if !strings.Contains(r.Message, tc.inMsg) {
+				t.Errorf("message %q does not mention %q", r.Message, tc.inMsg)
+			}
+			for _, tag := range built {
+				if strings.HasSuffix(tag, "-maths") {
+					t.Errorf("maths was built: %v", built)
+				}
+			}
+		})
+	}
 }

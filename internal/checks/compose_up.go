@@ -238,12 +238,17 @@ func (u *upRun) image(ctx context.Context, svc types.ServiceConfig) (string, Res
 		}
 		return svc.Image, Result{}, true
 	}
-	relCtx, err := filepath.Rel(u.env.Dir, svc.Build.Context)
+	relCtx, relErr := filepath.Rel(u.env.Dir, svc.Build.Context)
+	err := relErr
 	if err == nil {
 		_, err = WorkspacePath(".", relCtx)
 	}
 	if err != nil || strings.Contains(svc.Build.Context, "://") {
-		return "", Failf(ReasonComposeOutside, "%s: service %s builds from %s, which is outside the workspace.", u.lc.rel, svc.Name, svc.Build.Context).
+		shown := svc.Build.Context
+		if relErr == nil && !filepath.IsAbs(relCtx) && strings.HasPrefix(relCtx, "..") {
+			shown = relCtx // as written, not the absolute path it leads to
+		}
+		return "", Failf(ReasonComposeOutside, "%s: service %s builds from %s, which is outside the workspace.", u.lc.rel, svc.Name, shown).
 			WithHint(fmt.Sprintf("Build from the service's folder in the workspace: build: ./%s", svc.Name)), false
 	}
 	relCtx = filepath.ToSlash(relCtx)
