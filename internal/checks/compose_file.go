@@ -116,18 +116,18 @@ func (c *composeFile) Run(ctx context.Context, env *Env) Result {
 	p, rel := lc.project, lc.rel
 	for _, name := range slices.Sorted(maps.Keys(c.Services)) {
 		if _, ok := p.Services[name]; !ok {
-			return missingService(rel, name, p)
+			return missingService(lc.at("services"), name, p)
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.Services)) {
 		want, svc := c.Services[name], p.Services[name]
-		if r, bad := checkPorts(rel, svc, want.Ports); bad {
+		if r, bad := checkPorts(lc.at("services", name, "ports"), svc, want.Ports); bad {
 			return r
 		}
-		if r, bad := checkEnvURLs(rel, svc, lc.env[name], want.EnvURL, p); bad {
+		if r, bad := checkEnvURLs(lc.at("services", name, "environment"), svc, lc.env[name], want.EnvURL, p); bad {
 			return r
 		}
-		if r, bad := checkDependsOn(rel, svc, want.DependsOn, p); bad {
+		if r, bad := checkDependsOn(lc.at, svc, want.DependsOn, p); bad {
 			return r
 		}
 	}
@@ -137,6 +137,7 @@ func (c *composeFile) Run(ctx context.Context, env *Env) Result {
 // learnerCompose is a loaded compose file of the workspace.
 type learnerCompose struct {
 	rel     string
+	doc     *yaml.Node
 	project *types.Project
 	// env is each service's environment: env_file entries, then environment.
 	env map[string]map[string]string
@@ -187,6 +188,10 @@ func loadLearnerCompose(ctx context.Context, env *Env, file string) (learnerComp
 		return learnerCompose{}, Errorf("load %s: %v", rel, err), false
 	}
 	lc := learnerCompose{rel: rel, project: p, env: map[string]map[string]string{}}
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) == nil && len(doc.Content) > 0 {
+		lc.doc = doc.Content[0]
+	}
 	for name, svc := range p.Services {
 		vars, r, ok := serviceEnv(env.Dir, rel, name, svc)
 		if !ok {
@@ -195,6 +200,32 @@ func loadLearnerCompose(ctx context.Context, env *Env, file string) (learnerComp
 		lc.env[name] = vars
 	}
 	return lc, Result{}, true
+}
+
+// at is "file:line" of the deepest of the keys (a path into the file) that is
+// there, or the file alone: where a message sends the learner to look.
+func (lc learnerCompose) at(keys ...string) string {
+	line, n := 0, lc.doc
+	for _, k := range keys {
+		if n == nil || n.Kind != yaml.MappingNode {
+			break
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == k {
+				line, next = n.Content[i].Line, n.Content[i+1]
+				break
+			}
+		}
+		if next == nil {
+			break
+		}
+		n = next
+	}
+	if line == 0 {
+		return lc.rel
+	}
+	return fmt.Sprintf("%s:%d", lc.rel, line)
 }
 
 // composeProjectName is the project's name: unique to the workspace and the
@@ -339,8 +370,9 @@ func serviceHostnames(p *types.Project, target string) []string {
 
 // checkDependsOn wants each dependency waited for until healthy, which needs
 // a health check on it, and a network the two share.
-func checkDependsOn(rel string, svc types.ServiceConfig, deps []string, p *types.Project) (Result, bool) {
+func checkDependsOn(at func(keys ...string) string, svc types.ServiceConfig, deps []string, p *types.Project) (Result, bool) {
 	for _, d := range deps {
+		rel := at("services", svc.Name, "depends_on", d)
 		dep, ok := svc.DependsOn[d]
 		if !ok {
 			return Failf(ReasonDependsOnMissing, "%s: service %s does not depend on %s, so compose may start it first and its first requests fail.", rel, svc.Name, d).
@@ -351,7 +383,7 @@ func checkDependsOn(rel string, svc types.ServiceConfig, deps []string, p *types
 				WithHint(fmt.Sprintf("Use the long form: depends_on: {%s: {condition: service_healthy}}, and give %s a healthcheck.", d, d)), true
 		}
 		if hc := p.Services[d].HealthCheck; hc == nil || hc.Disable || len(hc.Test) == 0 {
-			return Failf(ReasonNoHealthcheck, "%s: service %s waits for %s to be healthy, but %s has no healthcheck, so compose cannot know when it is.", rel, svc.Name, d, d).
+			return Failf(ReasonNoHealthcheck, "%s: service %s waits for %s to be healthy, but %s has no healthcheck, so compose cannot know when it is.", at("services", d), svc.Name, d, d).
 				WithHint(fmt.Sprintf("Give %s a healthcheck: with a test command that succeeds once it answers, e.g. [\"CMD\", \"redis-cli\", \"ping\"] for redis, or wget of a health page for the others.", d)), true
 		}
 		if len(sharedNetworks(svc, p.Services[d])) == 0 {

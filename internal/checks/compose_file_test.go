@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -144,6 +145,13 @@ func TestComposeFile(t *testing.T) {
 			wantStatus(t, r, Fail, tc.reason)
 			if !strings.Contains(r.Message, tc.inMsg) {
 				t.Errorf("message %q does not mention %q", r.Message, tc.inMsg)
+			}
+			switch tc.reason {
+			case ReasonServiceMissing, ReasonPortNotPublished, ReasonEnvMissing, ReasonEnvWrongHost,
+				ReasonDependsOnMissing, ReasonDependsOnNotHealthy, ReasonNoHealthcheck, ReasonNoSharedNetwork, ReasonComposeParseError:
+				if !regexp.MustCompile(`^compose\.yaml:\d+`).MatchString(r.Message) {
+					t.Errorf("message %q does not start with compose.yaml:<line>", r.Message)
+				}
 			}
 			if strings.Contains(r.Message+strings.Join(r.Evidence, ""), dir) {
 				t.Errorf("result shows the workspace's absolute path: %s", r.Message)
