@@ -97,7 +97,7 @@ func TestComposeUpProbe(t *testing.T) {
 				srv.Close()
 			}
 			u := &upRun{
-				c:   &composeUp{Startup: Duration(time.Second), AppPort: 5000, Likes: "greetings", LikesPort: 5002},
+				c:   &composeUp{Startup: Duration(time.Second), Answer: Duration(time.Second), AppPort: 5000, Likes: "greetings", LikesPort: 5002},
 				env: &Env{Engine: &docker.Fake{ContainerLogsFunc: func(context.Context, string, int) (string, error) { return "greetings: listening\n", nil }}},
 				pe: fakeProject{restart: func() {
 					calc.mu.Lock()

@@ -51,8 +51,10 @@ var composeUpKind = Kind{
 
 type composeUp struct {
 	File string `yaml:"file"`
-	// Startup bounds the wait for the project to be up and answering.
+	// Startup bounds the wait for each service to start and be healthy.
 	Startup Duration `yaml:"startup"`
+	// Answer bounds the wait for each answer once the project is up.
+	Answer Duration `yaml:"answer"`
 	// AppPort is the published port of the page /<name>/<x>/<y>.
 	AppPort int `yaml:"app_port"`
 	// Likes is the service that counts likes; its published port LikesPort
@@ -64,7 +66,7 @@ type composeUp struct {
 }
 
 func newComposeUp(params *yaml.Node) (Check, error) {
-	c := &composeUp{Startup: Duration(3 * time.Minute), AppPort: 5000, Likes: "greetings", LikesPort: 5002, MaxContextMB: 20}
+	c := &composeUp{Startup: Duration(3 * time.Minute), Answer: Duration(time.Minute), AppPort: 5000, Likes: "greetings", LikesPort: 5002, MaxContextMB: 20}
 	if err := Decode(params, c); err != nil {
 		return nil, err
 	}
@@ -78,8 +80,8 @@ func newComposeUp(params *yaml.Node) (Check, error) {
 			return nil, fmt.Errorf("%d is not a TCP port", p)
 		}
 	}
-	if c.Startup <= 0 || c.MaxContextMB <= 0 {
-		return nil, errors.New("startup and max_context_mb must be positive")
+	if c.Startup <= 0 || c.Answer <= 0 || c.MaxContextMB <= 0 {
+		return nil, errors.New("startup, answer and max_context_mb must be positive")
 	}
 	return c, nil
 }
@@ -460,7 +462,7 @@ func (u *upRun) probe(ctx context.Context) Result {
 	app, likes := "http://"+u.addrs[u.c.AppPort], "http://"+u.addrs[u.c.LikesPort]
 	name, x, y := randomName(), rand.IntN(90)+1, rand.IntN(90)+1
 	path := fmt.Sprintf("/%s/%d/%d", name, x, y)
-	deadline := time.Now().Add(time.Duration(u.c.Startup))
+	deadline := time.Now().Add(time.Duration(u.c.Answer))
 	status, body, err := u.get(ctx, app+path, deadline)
 	if err != nil {
 		return u.noAnswer(u.c.AppPort, err)
@@ -500,7 +502,7 @@ func (u *upRun) probe(ctx context.Context) Result {
 	if err := u.pe.RestartContainer(ctx, u.ids[u.c.Likes]); err != nil {
 		return Errorf("%v", err)
 	}
-	kept, err := u.likes(ctx, likes, time.Now().Add(time.Duration(u.c.Startup)))
+	kept, err := u.likes(ctx, likes, time.Now().Add(time.Duration(u.c.Answer)))
 	if err != nil {
 		return Failf(ReasonNoAnswer, "After a restart, %s did not answer on port %d again: %v", u.c.Likes, u.c.LikesPort, err).WithEvidence(u.logs(u.c.Likes)...)
 	}
@@ -562,7 +564,7 @@ func (u *upRun) noAnswer(port int, err error) Result {
 			svc = name
 		}
 	}
-	return Failf(ReasonNoAnswer, "Nothing answered properly on port %d (service %s) within %s: %v", port, svc, time.Duration(u.c.Startup), err).
+	return Failf(ReasonNoAnswer, "Nothing answered properly on port %d (service %s) within %s: %v", port, svc, time.Duration(u.c.Answer), err).
 		WithEvidence(u.logs(svc)...).
 		WithHint("Check that the published port leads to the port the service listens on (host:container), and read the service's log.")
 }

@@ -68,10 +68,11 @@ func TestComposeUpReal(t *testing.T) {
 		name, compose string
 		extra         map[string]string
 		reason, inMsg string
+		with          string
 	}{
 		{name: "shipped solution", compose: fast},
 		{name: "alternative answer", compose: composeAlternative, extra: map[string]string{"greetings.env": "REDIS_URL=redis://redis:6379\n"}},
-		{name: "container port wrong", compose: edit(`"5000:5000"`, `"5000:8080"`), reason: ReasonNoAnswer, inMsg: "port 5000"},
+		{name: "container port wrong", compose: edit(`"5000:5000"`, `"5000:8080"`), reason: ReasonNoAnswer, inMsg: "port 5000", with: "answer: 10s\n"},
 		{name: "greetings given an http URL", compose: edit("redis://redis:6379", "http://redis:6379"), reason: ReasonServiceExited, inMsg: "greetings"},
 		{name: "maths health check on the wrong port", compose: strings.Replace(edit("http://localhost:5001/healthz", "http://localhost:5009/healthz"), "      retries: 10\n    networks: [calculator]\n\n  greetings", "      retries: 2\n    networks: [calculator]\n\n  greetings", 1), reason: ReasonServiceUnhealthy, inMsg: "maths"},
 		{name: "image that cannot be pulled", compose: edit("image: redis:7", "image: redis:6-alpine"), reason: ReasonImageMissing, inMsg: "redis:6-alpine"},
@@ -89,7 +90,7 @@ func TestComposeUpReal(t *testing.T) {
 			env.Timeout = 4 * time.Minute
 			ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 			defer cancel()
-			r := mustCheck(t, "compose_up", "startup: 2m").Run(ctx, env)
+			r := mustCheck(t, "compose_up", tc.with+"startup: 2m").Run(ctx, env)
 			testenv.NoLeftoversIn(t, eng, testenv.WorkspaceMatch(dir))
 			if tc.reason == "" {
 				wantStatus(t, r, Pass, "")
