@@ -179,23 +179,37 @@ type projectFake struct {
 	fakeProject
 }
 
-// A service built from outside the workspace is refused before any build
-// starts, as is a Dockerfile outside its build folder or a link out.
-func TestComposeUpRefusesOutsidePaths(t *testing.T) {
+// What the lab does not run is refused before any container starts: a
+// service built from outside the workspace (before any build starts), a
+// Dockerfile outside its build folder, a link out, an image the engine does
+// not have, a bind mount of a host folder, host networking.
+func TestComposeUpRefuses(t *testing.T) {
 	sol := composeSolution(t)
-	for _, tc := range []struct{ name, build, inMsg string }{
-		{"parent folder", "build: ..", "builds from .., which is outside"},
-		{"absolute folder", "build: /etc", "outside the workspace"},
-		{"remote context", "build: https://example.com/repo.git", "outside the workspace"},
-		{"dockerfile climbing out", "build: {context: ./maths, dockerfile: ../../../etc/passwd}", "outside its build folder"},
-		{"folder linking out", "build: ./maths-link", "maths-link is a symlink"},
+	for _, tc := range []struct{ name, old, new, reason, inMsg string }{
+		{"parent folder", "build: ./maths", "build: ..", ReasonComposeOutside, "builds from .., which is outside"},
+		{"absolute folder", "build: ./maths", "build: /etc", ReasonComposeOutside, "outside the workspace"},
+		{"remote context", "build: ./maths", "build: https://example.com/repo.git", ReasonComposeOutside, "outside the workspace"},
+		{"dockerfile climbing out", "build: ./maths", "build: {context: ./maths, dockerfile: ../../../etc/passwd}", ReasonComposeOutside, "outside its build folder"},
+		{"folder linking out", "build: ./maths", "build: ./maths-link", ReasonComposeOutside, "maths-link is a symlink"},
+		{"image not on the engine", "image: redis:7", "image: redis:6-alpine", ReasonImageMissing, "redis:6-alpine"},
+		{"bind mount", "    image: redis:7\n", "    image: redis:7\n    volumes: [\"/etc:/host-etc\"]\n", ReasonComposeUnsupported, "/etc"},
+		{"host network", "    image: redis:7\n", "    image: redis:7\n    network_mode: host\n", ReasonComposeUnsupported, "network_mode"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := composeLabWorkspace(t, strings.Replace(sol, "build: ./maths", tc.build, 1), map[string]string{})
+			compose := strings.Replace(sol, tc.old, tc.new, 1)
+			if tc.new == "    image: redis:7\n    network_mode: host\n" {
+				compose = strings.Replace(compose, "      retries: 10\n    networks: [calculator]\n\nnetworks", "      retries: 10\n\nnetworks", 1)
+			}
+			dir := composeLabWorkspace(t, compose, map[string]string{})
 			os.Symlink(t.TempDir(), filepath.Join(dir, "maths-link"))
 			var built []string
 			eng := projectFake{Fake: &docker.Fake{
-				InspectImageFunc: func(context.Context, string) (docker.Image, error) { return docker.Image{}, nil },
+				InspectImageFunc: func(_ context.Context, ref string) (docker.Image, error) {
+					if ref == "redis:6-alpine" {
+						return docker.Image{}, docker.ErrNotFound
+					}
+					return docker.Image{}, nil
+				},
 				BuildFunc: func(_ context.Context, req docker.BuildRequest, _ io.Writer) (docker.BuildResult, error) {
 					built = append(built, req.Tag)
 					return docker.BuildResult{}, nil
@@ -204,12 +218,12 @@ func TestComposeUpRefusesOutsidePaths(t *testing.T) {
 			}}
 			env := &Env{Dir: dir, LabID: "compose", Engine: eng, Progress: io.Discard, Timeout: time.Minute}
 			r := mustCheck(t, "compose_up", "").Run(context.Background(), env)
-			wantStatus(t, r, Fail, ReasonComposeOutside)
+			wantStatus(t, r, Fail, tc.reason)
 			if !strings.Contains(r.Message, tc.inMsg) {
 				t.Errorf("message %q does not mention %q", r.Message, tc.inMsg)
 			}
 			for _, tag := range built {
-				if strings.HasSuffix(tag, "-maths") {
+				if tc.reason == ReasonComposeOutside && strings.HasSuffix(tag, "-maths") {
 					t.Errorf("maths was built: %v", built)
 				}
 			}

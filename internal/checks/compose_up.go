@@ -131,6 +131,11 @@ func (u *upRun) up(ctx context.Context) (Result, bool) {
 	if err != nil {
 		return Failf(ReasonComposeInvalid, "%s: %v", rel, err), false
 	}
+	for _, name := range order {
+		if r, bad := u.unsupported(p.Services[name]); bad {
+			return r, false
+		}
+	}
 	images := map[string]string{}
 	for _, name := range order {
 		img, r, ok := u.image(ctx, p.Services[name])
@@ -313,14 +318,25 @@ var notTagChar = regexp.MustCompile(`[^a-z0-9_.-]+`)
 
 func sanitizeName(s string) string { return notTagChar.ReplaceAllString(strings.ToLower(s), "-") }
 
-// spec turns a compose service into a container in the sandbox. Settings
-// that would weaken it (privileged, cap_add, host networking, devices) are not
-// carried over; a bind mount of a host folder is refused.
-func (u *upRun) spec(svc types.ServiceConfig, image string, nets map[string]string) (docker.ProjectService, Result, bool) {
+// unsupported refuses what the lab does not run, before anything is built:
+// host networking (or another container's), and a bind mount of a host folder.
+func (u *upRun) unsupported(svc types.ServiceConfig) (Result, bool) {
 	if svc.NetworkMode != "" {
-		return docker.ProjectService{}, Failf(ReasonComposeUnsupported, "%s: service %s sets network_mode: %s; in the lab every service joins the project's networks.", u.lc.rel, svc.Name, svc.NetworkMode).
-			WithHint("Remove network_mode and use networks: (or none at all, for the default network)."), false
+		return Failf(ReasonComposeUnsupported, "%s: service %s sets network_mode: %s; in the lab every service joins the project's networks.", u.lc.at("services", svc.Name, "network_mode"), svc.Name, svc.NetworkMode).
+			WithHint("Remove network_mode and use networks: (or none at all, for the default network)."), true
 	}
+	for _, v := range svc.Volumes {
+		if v.Type == types.VolumeTypeBind {
+			return Failf(ReasonComposeUnsupported, "%s: service %s mounts %s from this machine; devopsctl does not give lab containers folders of the machine.", u.lc.at("services", svc.Name, "volumes"), svc.Name, v.Source).
+				WithHint("Leave the bind mount out: the services need none. A named volume (redis-data:/data) is fine."), true
+		}
+	}
+	return Result{}, false
+}
+
+// spec turns a compose service into a container in the sandbox. Settings
+// that would weaken it (privileged, cap_add, devices) are not carried over.
+func (u *upRun) spec(svc types.ServiceConfig, image string, nets map[string]string) (docker.ProjectService, Result, bool) {
 	vars := u.lc.env[svc.Name]
 	var envList []string
 	for _, k := range slices.Sorted(maps.Keys(vars)) {
@@ -336,10 +352,6 @@ func (u *upRun) spec(svc types.ServiceConfig, image string, nets map[string]stri
 		WorkingDir: svc.WorkingDir,
 	}
 	for _, v := range svc.Volumes {
-		if v.Type == types.VolumeTypeBind {
-			return s, Failf(ReasonComposeUnsupported, "%s: service %s mounts %s from this machine; devopsctl does not give lab containers folders of the machine.", u.lc.rel, svc.Name, v.Source).
-				WithHint("Leave the bind mount out: the services need none. A named volume (redis-data:/data) is fine."), false
-		}
 		s.Volumes = append(s.Volumes, v.Target)
 	}
 	for _, n := range serviceNetworks(svc) {
