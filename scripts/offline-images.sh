@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # offline-images.sh makes the base images the shipped lab solutions start FROM
-# available on a machine that cannot reach any image registry. It builds them from
-# what is already installed here (Debian's static busybox and the local Go
-# toolchain) and labels them io.devopsctl.fixture=true: they are test fixtures,
-# not resources devopsctl created, so its janitor leaves them alone.
+# (and the redis image the compose lab runs) available on a machine that cannot
+# reach any image registry. It builds them from what is already installed here
+# (Debian's static busybox, the local Go toolchain, and miniredis from the Go
+# module cache) and labels them io.devopsctl.fixture=true: they are test
+# fixtures, not resources devopsctl created, so its janitor leaves them alone.
 #
 # Usage: scripts/offline-images.sh [--force]
 #   --force   rebuild the images even when they already exist
@@ -16,6 +17,9 @@ set -euo pipefail
 readonly BUSYBOX_TAG="busybox:1.36"
 readonly GOLANG_TAG="golang:1.26"
 readonly GO_SERIES="go1.26"
+readonly REDIS_TAG="redis:7"
+# The redis stand-in says what it is, so nobody mistakes it for the real server.
+readonly STANDIN_LABEL="io.devopsctl.fixture.standin=miniredis: a Redis-protocol server in memory, not Redis"
 readonly FIXTURE_LABEL="io.devopsctl.fixture=true"
 readonly BASE_PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 readonly GO_PATH_ENV="/usr/local/go/bin:/go/bin:${BASE_PATH}"
@@ -25,7 +29,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--force) force=true ;;
 	-h | --help)
-		sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -215,10 +219,33 @@ EOF
 	docker image rm "$toolchain" >/dev/null
 }
 
+# build_redis makes a stand-in for the redis image from scripts/redis-fixture
+# (miniredis): one static binary, called redis-server (the command) or
+# redis-cli (for `redis-cli ping` health checks), on top of busybox.
+build_redis() {
+	needed "$REDIS_TAG" || return 0
+	local go root
+	go=$(find_go)
+	log "building $REDIS_TAG as a miniredis stand-in…"
+	root="$workdir/redis"
+	mkdir -p "$root/bin"
+	(cd "$(dirname "$0")/.." && CGO_ENABLED=0 "$go" build -trimpath -ldflags='-s -w' \
+		-o "$root/bin/redis-server" ./scripts/redis-fixture) ||
+		die "could not build scripts/redis-fixture (is its module in the Go module cache, or the module proxy reachable?)"
+	ln "$root/bin/redis-server" "$root/bin/redis-cli"
+	printf '%s\n' "FROM ${BUSYBOX_TAG}" 'COPY bin/ /usr/local/bin/' 'USER 65534' 'EXPOSE 6379' 'CMD ["redis-server"]' >"$root/Dockerfile"
+	if ! DOCKER_BUILDKIT=0 docker build -q --force-rm --label "$FIXTURE_LABEL" --label "$STANDIN_LABEL" \
+		-t "$REDIS_TAG" "$root" >/dev/null 2>"$workdir/redis.log"; then
+		cat "$workdir/redis.log" >&2
+		die "building $REDIS_TAG failed (output above)"
+	fi
+}
+
 preflight
 build_busybox
 build_golang
-for tag in "$BUSYBOX_TAG" "$GOLANG_TAG"; do
+build_redis
+for tag in "$BUSYBOX_TAG" "$GOLANG_TAG" "$REDIS_TAG"; do
 	size=$(docker image inspect --format '{{.Size}}' "$tag")
 	log "$tag ready ($((size / 1000000)) MB)"
 done

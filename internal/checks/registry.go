@@ -9,6 +9,8 @@ import (
 var kinds = map[string]Kind{
 	"ab_test":         abTestKind,
 	"answers":         answersKind,
+	"compose_file":    composeFileKind,
+	"compose_up":      composeUpKind,
 	"container_http":  containerHTTPKind,
 	"dockerfile_lint": dockerfileLintKind,
 	"file_exists":     fileExistsKind,

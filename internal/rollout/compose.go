@@ -8,16 +8,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/devopsctl/devopsctl/internal/yamlkeys"
-	"gopkg.in/yaml.v3"
+	"github.com/devopsctl/devopsctl/internal/composefile"
 )
 
 // FromCompose builds a Swarm rolling-update scenario from one service of a
@@ -35,16 +32,16 @@ func FromCompose(ctx context.Context, path, service string) (Scenario, error) {
 	if err != nil {
 		return Scenario{}, fmt.Errorf("%s: %w", path, err)
 	}
-	project, err := loader.LoadWithContext(ctx, types.ConfigDetails{
-		WorkingDir:  filepath.Dir(abs),
-		ConfigFiles: []types.ConfigFile{{Filename: abs, Content: data}},
-		Environment: types.NewMapping(os.Environ()),
-	}, func(o *loader.Options) { o.SetProjectName("rollout", true) })
+	project, err := composefile.Load(ctx, composefile.Source{
+		Name:    path,
+		Dir:     filepath.Dir(abs),
+		Path:    abs,
+		Content: data,
+		Env:     types.NewMapping(os.Environ()),
+		Project: "rollout",
+	})
 	if err != nil {
-		if typo := composeTypo(path, data, err); typo != nil {
-			return Scenario{}, typo
-		}
-		return Scenario{}, composeError(path, err)
+		return Scenario{}, err
 	}
 	svc, ok := project.Services[service]
 	if !ok {
@@ -156,64 +153,6 @@ func readCapped(path string) ([]byte, error) {
 	return data, nil
 }
 
-// composeTypo finds the key the loader refused a file for, when it refused an
-// unknown key: its line, and the key that was probably meant. The loader's
-// own message names neither. Only a key the loader's message quotes counts,
-// so a key the compose types lack but the schema allows is never blamed.
-func composeTypo(path string, data []byte, loadErr error) error {
-	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) != nil {
-		return nil
-	}
-	unknown := yamlkeys.Find(&doc, types.Project{})
-	i := slices.IndexFunc(unknown, func(u yamlkeys.Unknown) bool {
-		return strings.Contains(loadErr.Error(), "'"+u.Key+"'")
-	})
-	if i < 0 {
-		return nil
-	}
-	u := unknown[i]
-	problem := fmt.Sprintf("%s: additional property %s is not allowed", u.Path, u.Key)
-	if u.Suggestion != "" {
-		problem += fmt.Sprintf(" (did you mean %s?)", u.Suggestion)
-	}
-	return &ComposeError{File: path, Pos: fmt.Sprintf("%d:%d", u.Line, u.Column), Problem: problem}
-}
-
-// yamlPos finds the positions the YAML parser puts in its messages.
-var yamlPos = regexp.MustCompile(`line (\d+)(?:, column (\d+))?: `)
-
-// composeError turns a loader error into "file:line:col: problem" when the
-// parser gave a position (the innermost one is the actual fault), and into
-// "file: problem" otherwise, without repeating the absolute path.
-func composeError(path string, err error) error {
-	msg := err.Error()
-	if abs, aerr := filepath.Abs(path); aerr == nil {
-		msg = strings.ReplaceAll(msg, abs, path)
-	}
-	if locs := yamlPos.FindAllStringSubmatchIndex(msg, -1); len(locs) > 0 {
-		last := locs[len(locs)-1]
-		pos := msg[last[2]:last[3]]
-		if last[4] >= 0 {
-			pos += ":" + msg[last[4]:last[5]]
-		}
-		return &ComposeError{File: path, Pos: pos, Problem: msg[last[1]:], err: err}
-	}
-	return &ComposeError{File: path, Problem: msg, err: err}
-}
-
 // ComposeError is a compose file the loader rejected. Pos is "line:column"
 // (or just the line) when the parser reported one.
-type ComposeError struct {
-	File, Pos, Problem string
-	err                error
-}
-
-func (e *ComposeError) Error() string {
-	if e.Pos != "" {
-		return fmt.Sprintf("%s:%s: %s", e.File, e.Pos, e.Problem)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Problem)
-}
-
-func (e *ComposeError) Unwrap() error { return e.err }
+type ComposeError = composefile.Error

@@ -1,0 +1,3 @@
+module example.com/awesome-app
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/maths
+
+go 1.26
