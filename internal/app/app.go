@@ -19,6 +19,7 @@ import (
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/labs"
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 )
 
@@ -27,6 +28,9 @@ var Version = "dev"
 
 // Main runs devopsctl with the process's arguments and returns the exit code.
 func Main() int {
+	// compose-go reports deprecations through logrus's global logger, straight
+	// to stderr in the middle of a check's report; the checks say what matters.
+	logrus.SetOutput(io.Discard)
 	f := cmdutil.NewFactory(Version)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
