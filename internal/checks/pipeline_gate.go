@@ -127,8 +127,8 @@ type gateJob struct {
 	name    string
 	steps   []gateStep
 	skipped []string
-	// lines maps each script to its first line, for findings.
-	lines []int
+	// lines holds, for each step, the file line of each line of its script.
+	lines [][]int
 	// noFail says why the job passes whatever its commands do, with
 	// the reason, or "".
 	noFail, noFailReason string
@@ -184,7 +184,7 @@ func (c *pipelineGate) Run(ctx context.Context, env *Env) Result {
 	}
 	ev := append([]string{fmt.Sprintf("the app as given: the job passed; with the bug: it failed (%s)", bad.why())}, job.skipped...)
 	ev = append(ev, failureLines(bad.logs, 8)...)
-	return Passf("Your pipeline would have caught this bug: with %s planted, job %q failed; on the app as given it passed.", c.Bug.Description, job.name).
+	return Passf("Your pipeline would have caught this bug (%s): job %q failed on the broken copy of the app and passed on the app as given.", c.Bug.Description, job.name).
 		WithEvidence(ev...)
 }
 
@@ -241,7 +241,7 @@ func (c *pipelineGate) testJob(rel string, data []byte) (*gateJob, *Result) {
 		}
 		job.steps = append(job.steps, gateStep{label: where, script: stripExpressions(run.Run.Value), dir: dir,
 			env: append(slices.Clone(baseEnv), literalEnv(s.Env)...)})
-		job.lines = append(job.lines, run.Run.Pos.Line)
+		job.lines = append(job.lines, runLines(run.Run))
 	}
 	return job, nil
 }
@@ -274,13 +274,32 @@ func (c *pipelineGate) gitlabJob(rel string, data []byte) (*gateJob, *Result) {
 		return job, nil
 	}
 	var b strings.Builder
+	var at []int
 	for _, l := range lines {
 		b.WriteString(l.Text)
 		b.WriteString("\n")
+		for range strings.Split(l.Text, "\n") {
+			at = append(at, l.Line)
+		}
 	}
 	job.steps = []gateStep{{label: fmt.Sprintf("script of %s (%s:%d)", name, rel, lines[0].Line), script: b.String()}}
-	job.lines = []int{lines[0].Line}
+	job.lines = [][]int{at}
 	return job, nil
+}
+
+// runLines is the file line of each line of a run: script. A one-line script
+// sits on the run: line; a block (run: |) starts on the line below.
+func runLines(run *actionlint.String) []int {
+	n := strings.Count(strings.TrimRight(run.Value, "\n"), "\n") + 1
+	first := run.Pos.Line
+	if n > 1 {
+		first++
+	}
+	out := make([]int, n)
+	for i := range out {
+		out[i] = first + i
+	}
+	return out
 }
 
 func whySkipped(uses, image string) string {
@@ -646,7 +665,11 @@ func (c *pipelineGate) cannotFail(rel string, job *gateJob, data []byte, bad gat
 			runsTests = true
 		}
 		for _, sw := range pipeline.Swallows(s.script) {
-			found = append(found, fmt.Sprintf("%s:%d: %s: %s", rel, job.lines[i], sw.Text, sw.Why))
+			line := job.lines[i][0]
+			if sw.Line < len(job.lines[i]) {
+				line = job.lines[i][sw.Line]
+			}
+			found = append(found, fmt.Sprintf("%s:%d: %s: %s", rel, line, sw.Text, sw.Why))
 		}
 	}
 	ev := append(slices.Clone(found), job.skipped...)

@@ -68,24 +68,20 @@ func TestPipelineGateParams(t *testing.T) {
 	}
 }
 
-// TestPipelineGateEngine runs test jobs on the engine: all cases share the
-// image's warm-up layer, and run side by side.
+// TestPipelineGateEngine runs test jobs on the engine: a passing job of each
+// format and one case of each reason only a run can tell. All cases share the
+// image's warm-up layer, and run side by side. How a passing run on broken
+// code is explained is tested without the engine (TestGateCannotFail).
 func TestPipelineGateEngine(t *testing.T) {
 	eng := testenv.Engine(t)
 	tests := []struct {
 		fixture, at, reason, msg string
 	}{
-		{"github/solution.yml", ".github/workflows/ci.yml", "", "Your pipeline would have caught this bug"},
-		{"github/ok-names-list.yml", ".github/workflows/ci.yml", "", "job \"unit\" failed"},
-		{"gitlab/solution.yml", ".gitlab-ci.yml", "", "job \"unit-tests\" failed"},
-		{"gitlab/ok-anchors.yml", ".gitlab-ci.yml", "", "job \"test\" failed"},
+		{"github/solution.yml", ".github/workflows/ci.yml", "", `Your pipeline would have caught this bug (a tax calculation that returns only the tax): job "test" failed`},
+		{"gitlab/ok-anchors.yml", ".gitlab-ci.yml", "", `job "test" failed on the broken copy`},
 		{"github/only-echoes.yml", ".github/workflows/ci.yml", ReasonGateNoTests, "only print text"},
-		{"gitlab/only-echoes.yml", ".gitlab-ci.yml", ReasonGateNoTests, "only print text"},
 		{"github/or-true.yml", ".github/workflows/ci.yml", ReasonGateSwallowed, "cannot fail, so it gates nothing"},
-		{"github/or-echo.yml", ".github/workflows/ci.yml", ReasonGateSwallowed, "cannot fail"},
-		{"github/or-find.yml", ".github/workflows/ci.yml", ReasonGateSwallowed, "cannot fail"},
-		{"github/exit-zero.yml", ".github/workflows/ci.yml", ReasonGateSwallowed, "cannot fail"},
-		{"gitlab/or-true.yml", ".gitlab-ci.yml", ReasonGateSwallowed, "cannot fail"},
+		{"github/fails-on-good.yml", ".github/workflows/ci.yml", ReasonGateFailsOnGoodCode, "step 2 (.github/workflows/ci.yml:12) exited with code 1"},
 	}
 	// The first case runs alone and builds the warm-up layer the others reuse.
 	for i, tt := range tests {
@@ -108,6 +104,42 @@ func TestPipelineGateEngine(t *testing.T) {
 				t.Errorf("message %q does not say %q\nevidence: %v", r.Message, tt.msg, r.Evidence)
 			}
 			testenv.NoLeftoversIn(t, eng, testenv.WorkspaceMatch(dir))
+		})
+	}
+}
+
+// TestGateCannotFail: a test job that passed on the broken app is explained
+// by what its scripts do; each fixture names its own cause.
+func TestGateCannotFail(t *testing.T) {
+	tests := []struct {
+		fixture, at, reason, evidence string
+	}{
+		{"github/or-true.yml", ".github/workflows/ci.yml", ReasonGateSwallowed, "ci.yml:16: || true: `|| true` turns any failure"},
+		{"github/or-echo.yml", ".github/workflows/ci.yml", ReasonGateSwallowed, "`|| echo` prints a message"},
+		{"github/or-find.yml", ".github/workflows/ci.yml", ReasonGateSwallowed, "`|| command` runs another command"},
+		{"github/exit-zero.yml", ".github/workflows/ci.yml", ReasonGateSwallowed, "`; exit 0` makes the step succeed"},
+		{"gitlab/or-true.yml", ".gitlab-ci.yml", ReasonGateSwallowed, ".gitlab-ci.yml:17: || true"},
+		{"github/only-echoes.yml", ".github/workflows/ci.yml", ReasonGateNoTests, ""},
+		{"gitlab/only-echoes.yml", ".gitlab-ci.yml", ReasonGateNoTests, ""},
+		{"github/solution.yml", ".github/workflows/ci.yml", ReasonGateCannotFail, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			dir := pipelineWorkspace(t, tt.fixture, tt.at)
+			c := gateCheck(t, tt.at).(*pipelineGate)
+			rel, data, res := readPipeline(dir, c.Path)
+			if res != nil {
+				t.Fatal(res.Message)
+			}
+			job, res := c.testJob(rel, data)
+			if res != nil {
+				t.Fatal(res.Message)
+			}
+			r := c.cannotFail(rel, job, data, gateRun{logs: "==> every step passed"})
+			wantStatus(t, r, Fail, tt.reason)
+			if ev := strings.Join(r.Evidence, "\n"); !strings.Contains(ev, tt.evidence) {
+				t.Errorf("evidence does not say %q:\n%s", tt.evidence, ev)
+			}
 		})
 	}
 }

@@ -63,7 +63,8 @@ func nearWorkflowsDir(folder string) string {
 	parts := strings.Split(folder, "/")
 	first := strings.ToLower(parts[0])
 	bare := strings.TrimLeft(first, ".,_- ")
-	githubish := bare == "github" || levenshtein.Distance(bare, "github", nil) <= 2
+	// .gitlab is as close to .github as a typo, and is GitLab's own folder.
+	githubish := bare == "github" || (bare != "gitlab" && levenshtein.Distance(bare, "github", nil) <= 2)
 	switch len(parts) {
 	case 1:
 		switch {

@@ -7,6 +7,7 @@ import (
 
 // Swallow is a piece of a script that turns a failing command into success.
 type Swallow struct {
+	Line int    // 0-based line of the script
 	Text string // the part of the line that does it
 	Why  string
 }
@@ -19,8 +20,8 @@ var swallows = []struct {
 	{regexp.MustCompile(`\|\|\s*(echo|printf)\b[^;&|]*`), "`|| echo` prints a message when the tests fail, and that print succeeds, so the step does too"},
 	{regexp.MustCompile(`\|\|\s*exit\s+0\b`), "`|| exit 0` ends the step with success when the tests fail"},
 	{regexp.MustCompile(`\|\|\s*[\w./-]+[^;&|]*`), "`|| command` runs another command when the tests fail, and the step takes its success instead"},
-	{regexp.MustCompile(`(^|;|&&|\n)\s*exit\s+0\s*$`), "`exit 0` at the end makes the step succeed whatever the tests said"},
 	{regexp.MustCompile(`;\s*exit\s+0\b`), "`; exit 0` makes the step succeed whatever the tests said"},
+	{regexp.MustCompile(`(^|&&)\s*exit\s+0\s*$`), "`exit 0` at the end makes the step succeed whatever the tests said"},
 	{regexp.MustCompile(`\bset\s+\+e\b`), "`set +e` tells the shell to carry on after a failing command"},
 	{regexp.MustCompile(`(^|;|\n)\s*true\s*$`), "a last `true` makes the step succeed whatever came before it (with `;`)"},
 }
@@ -28,10 +29,10 @@ var swallows = []struct {
 // Swallows finds the places in a script that hide a failure.
 func Swallows(script string) []Swallow {
 	var out []Swallow
-	for _, line := range strings.Split(script, "\n") {
+	for i, line := range strings.Split(script, "\n") {
 		for _, s := range swallows {
 			if m := s.re.FindString(line); m != "" {
-				out = append(out, Swallow{Text: strings.TrimSpace(m), Why: s.why})
+				out = append(out, Swallow{Line: i, Text: strings.TrimSpace(m), Why: s.why})
 				break
 			}
 		}
