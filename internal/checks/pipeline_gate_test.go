@@ -1,8 +1,10 @@
 package checks
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/devopsctl/devopsctl/internal/testenv"
 )
@@ -94,7 +96,12 @@ func TestPipelineGateEngine(t *testing.T) {
 			if i > 0 {
 				t.Parallel()
 			}
-			r := run(t, c, env)
+			// A shared engine under load can take minutes to start and
+			// run containers whose own work is a second or two of CPU.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			defer cancel()
+			env.Timeout = 10 * time.Minute
+			r := c.Run(ctx, env)
 			status := Fail
 			if tt.reason == "" {
 				status = Pass
