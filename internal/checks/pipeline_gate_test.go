@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/testenv"
 )
 
@@ -91,7 +92,7 @@ func TestPipelineGateEngine(t *testing.T) {
 			dir := pipelineWorkspace(t, tt.fixture, tt.at)
 			testenv.CleanupImages(t, eng, testenv.WorkspaceMatch(dir))
 			env := engineEnv(dir, "pipeline-test", eng)
-			env.RunID = "gate-" + strings.ReplaceAll(tt.fixture, "/", "-")
+			env.RunID = "gate-test:" + dir
 			c := gateCheck(t, tt.at)
 			if i > 0 {
 				t.Parallel()
@@ -102,6 +103,11 @@ func TestPipelineGateEngine(t *testing.T) {
 			defer cancel()
 			env.Timeout = 10 * time.Minute
 			r := c.Run(ctx, env)
+			// As the runner does after every run: a container whose creation
+			// a cancelled call left unanswered is found by its run label.
+			if err := docker.Cleanup(eng, map[string]string{docker.LabelRun: env.RunID}); err != nil {
+				t.Errorf("clean up the run: %v", err)
+			}
 			status := Fail
 			if tt.reason == "" {
 				status = Pass
