@@ -84,7 +84,7 @@ func TestPipelineGateEngine(t *testing.T) {
 		{"gitlab/ok-anchors.yml", ".gitlab-ci.yml", "", `job "test" failed on the broken copy`},
 		{"github/only-echoes.yml", ".github/workflows/ci.yml", ReasonGateNoTests, "only print text"},
 		{"github/or-true.yml", ".github/workflows/ci.yml", ReasonGateSwallowed, "cannot fail, so it gates nothing"},
-		{"github/fails-on-good.yml", ".github/workflows/ci.yml", ReasonGateFailsOnGoodCode, "step 2 (.github/workflows/ci.yml:12) exited with code 1"},
+		{"github/fails-on-good.yml", ".github/workflows/ci.yml", ReasonGateFailsOnGoodCode, "step 3 (.github/workflows/ci.yml:15) exited with code 1"},
 	}
 	// The first case runs alone and builds the warm-up layer the others reuse.
 	for i, tt := range tests {
