@@ -7,18 +7,22 @@ import (
 
 // kinds is every check kind lab.yaml can name: one line each, sorted by name.
 var kinds = map[string]Kind{
-	"ab_test":         abTestKind,
-	"answers":         answersKind,
-	"compose_file":    composeFileKind,
-	"compose_up":      composeUpKind,
-	"container_http":  containerHTTPKind,
-	"dockerfile_lint": dockerfileLintKind,
-	"file_exists":     fileExistsKind,
-	"image_build":     imageBuildKind,
-	"image_metadata":  imageMetadataKind,
-	"image_size":      imageSizeKind,
-	"rollout_sim":     rolloutSimKind,
-	"swarm_rollout":   swarmRolloutKind,
+	"ab_test":            abTestKind,
+	"answers":            answersKind,
+	"compose_file":       composeFileKind,
+	"compose_up":         composeUpKind,
+	"container_http":     containerHTTPKind,
+	"dockerfile_lint":    dockerfileLintKind,
+	"file_exists":        fileExistsKind,
+	"gitlab_structure":   gitlabStructureKind,
+	"image_build":        imageBuildKind,
+	"image_metadata":     imageMetadataKind,
+	"image_size":         imageSizeKind,
+	"pipeline_gate":      pipelineGateKind,
+	"rollout_sim":        rolloutSimKind,
+	"swarm_rollout":      swarmRolloutKind,
+	"workflow_lint":      workflowLintKind,
+	"workflow_structure": workflowStructureKind,
 }
 
 // Lookup returns the kind registered under name.
