@@ -19,6 +19,9 @@ import (
 func (c *containerHTTP) noAnswer(env *Env, id string, lastErr error) Result {
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
+	if r, ok := overLimits(ctx, env, id); ok {
+		return r
+	}
 	logs, _ := env.Engine.ContainerLogs(ctx, id, 20)
 	r := Failf("no-answer", "The container is running, but nothing answered on port %d within %s (last attempt: %v).", c.Port, time.Duration(c.Startup), shortNetErr(lastErr)).
 		WithEvidence(logLines(logs)...).
