@@ -25,7 +25,8 @@ import (
 // deploy.rollback_config. The file is read with the compose loader itself, so
 // interpolation, extends and validation behave as with `docker stack deploy`.
 // Both versions are named after the service's image; the caller sets how the
-// new one behaves (failures, error rate) and the traffic.
+// new one behaves (failures, error rate) and the traffic. The file and the
+// files its services extend are read with the MaxComposeBytes cap.
 func FromCompose(ctx context.Context, path, service string) (Scenario, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -35,11 +36,50 @@ func FromCompose(ctx context.Context, path, service string) (Scenario, error) {
 	if err != nil {
 		return Scenario{}, fmt.Errorf("%s: %w", path, err)
 	}
+	dir := filepath.Dir(abs)
+	return FromComposeContent(ctx, ComposeSource{
+		Name: path, Dir: dir, Data: data,
+		Read: func(name string) ([]byte, error) {
+			if !filepath.IsAbs(name) {
+				name = filepath.Join(dir, name)
+			}
+			return readCapped(name)
+		},
+	}, service)
+}
+
+// ComposeSource is a compose file already read, for callers that confine
+// reads to a folder (a learner's workspace): the loader is given the bytes,
+// never a path to open again.
+type ComposeSource struct {
+	Name string // as the learner knows it, for messages
+	Dir  string // the folder relative paths start from
+	Data []byte
+	// Read reads a file a service extends (`extends: {file: …}`), named as
+	// the compose file names it: a path relative to Dir, or absolute. It must
+	// cap what it reads and refuse what it must not read.
+	Read func(name string) ([]byte, error)
+}
+
+// FromComposeContent is FromCompose over a compose file already read.
+func FromComposeContent(ctx context.Context, src ComposeSource, service string) (Scenario, error) {
+	path, data := src.Name, src.Data
+	copies, err := os.MkdirTemp("", "devopsctl-compose-")
+	if err != nil {
+		return Scenario{}, fmt.Errorf("%s: %w", path, err)
+	}
+	defer os.RemoveAll(copies)
 	project, err := loader.LoadWithContext(ctx, types.ConfigDetails{
-		WorkingDir:  filepath.Dir(abs),
-		ConfigFiles: []types.ConfigFile{{Filename: abs, Content: data}},
+		WorkingDir:  src.Dir,
+		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(src.Dir, filepath.Base(path)), Content: data}},
 		Environment: types.NewMapping(os.Environ()),
-	}, func(o *loader.Options) { o.SetProjectName("rollout", true) })
+	}, func(o *loader.Options) {
+		o.SetProjectName("rollout", true)
+		// First in the list, it takes every file the loader would otherwise
+		// open itself: an extends file is read through src.Read.
+		o.ResourceLoaders = append([]loader.ResourceLoader{extendsReader{src: src, copies: copies}}, o.ResourceLoaders...)
+		o.SkipInclude = true
+	})
 	if err != nil {
 		if typo := composeTypo(path, data, err); typo != nil {
 			return Scenario{}, typo
@@ -217,3 +257,32 @@ func (e *ComposeError) Error() string {
 }
 
 func (e *ComposeError) Unwrap() error { return e.err }
+
+// extendsReader is the compose loader's way to the files services extend: it
+// reads each through ComposeSource.Read and hands the loader a private copy,
+// since the loader takes a path, not content. Relative names are taken from
+// the compose file's folder, also inside an extended file.
+type extendsReader struct {
+	src    ComposeSource
+	copies string
+}
+
+func (r extendsReader) Accept(string) bool { return true }
+
+func (r extendsReader) Load(_ context.Context, name string) (string, error) {
+	data, err := r.src.Read(name)
+	if err != nil {
+		return "", fmt.Errorf("extends file %s: %w", name, err)
+	}
+	f, err := os.CreateTemp(r.copies, "extends-*.yaml")
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if _, err := f.Write(data); err != nil {
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+func (r extendsReader) Dir(name string) string { return filepath.Dir(name) }
