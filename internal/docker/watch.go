@@ -2,6 +2,7 @@ package docker
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"time"
@@ -20,6 +21,9 @@ func leaseOverride() time.Duration {
 	}
 	return d
 }
+
+// watchGiveUp is how long after the last lease a watch stops trying.
+const watchGiveUp = 5 * time.Minute
 
 // WatchPoll is how often a watch looks whether its run's resources are
 // still there.
@@ -44,9 +48,13 @@ func WatchRun(ctx context.Context, e Engine, runID string, poll time.Duration) e
 		}
 		now := time.Now()
 		next := now.Add(poll)
-		removed := false
+		removed, latest := false, int64(0)
 		for _, id := range res.Containers {
 			labels := res.ContainerLabels[id]
+			exp, err := strconv.ParseInt(labels[LabelExpires], 10, 64)
+			if err == nil {
+				latest = max(latest, exp)
+			}
 			if Orphan(labels, now) {
 				rctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				e.RemoveContainer(rctx, id)
@@ -54,10 +62,8 @@ func WatchRun(ctx context.Context, e Engine, runID string, poll time.Duration) e
 				removed = true
 				continue
 			}
-			if exp, err := strconv.ParseInt(labels[LabelExpires], 10, 64); err == nil {
-				if t := time.Unix(exp+1, 0); t.Before(next) {
-					next = t
-				}
+			if t := time.Unix(exp+1, 0); err == nil && t.Before(next) {
+				next = t
 			}
 		}
 		for _, id := range res.Networks {
@@ -69,7 +75,12 @@ func WatchRun(ctx context.Context, e Engine, runID string, poll time.Duration) e
 			}
 		}
 		if removed {
-			continue // look again at once: what is left, if anything
+			// Look again soon: what is left, if anything. Not at once, so a
+			// removal the engine keeps refusing does not spin.
+			next = now.Add(time.Second)
+		}
+		if latest > 0 && now.After(time.Unix(latest, 0).Add(watchGiveUp)) {
+			return fmt.Errorf("the containers of run %s outlived their lease by %s: the engine did not remove them", runID, watchGiveUp)
 		}
 		select {
 		case <-ctx.Done():
