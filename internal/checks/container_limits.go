@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/devopsctl/devopsctl/internal/docker"
@@ -51,7 +52,7 @@ func overLimits(ctx context.Context, env *Env, id string) (Result, bool) {
 	case u.LogStored() >= floodStored:
 		logs, _ := env.Engine.ContainerLogs(context.Background(), id, 5)
 		return Failf(ReasonLogFlood, "The app wrote too much output: %s in %s before it answered, and the engine keeps at most %s of a container's log, so the oldest lines are already gone.",
-			humanBytes(u.LogBytes), plural.N(int(u.LogLines), "line"), humanBytes(docker.LogCap)).
+			humanBytes(u.LogBytes), plural.N(int(u.LogLines), "line"), binaryBytes(docker.LogCap)).
 			WithEvidence(logLines(logs)...).
 			WithHint("A program that prints in a loop without end does nothing else: look for a loop around a print, or a command like `yes`, in CMD and in your code."), true
 	}
@@ -68,7 +69,7 @@ func tooManyProcesses(limit uint64) Result {
 func exitedAtLimit(st docker.ContainerState, logs string) (Result, bool) {
 	switch {
 	case st.OOMKilled:
-		return Failf(ReasonOutOfMemory, "The program ran out of memory: a container may use at most %s, and the kernel stopped it when it asked for more.", humanBytes(docker.DefaultMemory)).
+		return Failf(ReasonOutOfMemory, "The program ran out of memory: a container may use at most %s, and the kernel stopped it when it asked for more.", binaryBytes(docker.DefaultMemory)).
 			WithHint("Look for what takes so much memory at start-up: a huge buffer or a file read whole. A web server of this lab needs a few MB."), true
 	case diskFull.MatchString(logs):
 		return Failf(ReasonVolumeFull, "The program filled the space it may write to and stopped: each VOLUME of the image is a %d MB space in memory, and /tmp holds 16 MB.", docker.VolumeSizeMB).
@@ -77,4 +78,13 @@ func exitedAtLimit(st docker.ContainerState, logs string) (Result, bool) {
 		return tooManyProcesses(docker.DefaultPidsMax), true
 	}
 	return Result{}, false
+}
+
+// binaryBytes writes a limit the way it is set, in powers of two: 256 MiB,
+// 1.5 GiB.
+func binaryBytes(n int64) string {
+	if n >= 1<<30 {
+		return strconv.FormatFloat(float64(n)/(1<<30), 'f', -1, 64) + " GiB"
+	}
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', -1, 64) + " MiB"
 }

@@ -171,7 +171,7 @@ const (
 func stepAtLimit(where string, be *docker.BuildError, evidence []string) (Result, bool) {
 	switch {
 	case be.OutOfMemory:
-		return Failf(ReasonBuildOutOfMemory, "%s: the step ran out of memory. A build step may use at most %s, and the kernel stopped it when it asked for more.", where, humanBytes(buildMemory)).
+		return Failf(ReasonBuildOutOfMemory, "%s: the step ran out of memory. A build step may use at most %s, and the kernel stopped it when it asked for more.", where, binaryBytes(buildMemory)).
 			WithEvidence(evidence...).
 			WithHint("Look for what takes so much memory in this RUN step: a huge allocation, or a program told to use more than a build needs."), true
 	case be.ProcessesKilled || forkFailed.MatchString(strings.Join(evidence, "\n")):

@@ -153,7 +153,7 @@ func printInstructions(io *iostreams.IOStreams, lab *labs.Lab, dir string) error
 	}
 	out := io.Out
 	fmt.Fprintf(out, "Started lab %s: %s\nYour files are in %s\n\n", lab.ID, lab.Title, dir)
-	fmt.Fprintln(out, text)
+	fmt.Fprintf(out, "%s\n\n", text)
 	rel := dir
 	if wd, err := os.Getwd(); err == nil {
 		if r, err := filepath.Rel(wd, dir); err == nil {
@@ -165,8 +165,9 @@ func printInstructions(io *iostreams.IOStreams, lab *labs.Lab, dir string) error
 }
 
 // readmeWidth wraps the instructions when stdout is no terminal, and bounds
-// them on a wide one: long lines are hard to read.
-const readmeWidth = 80
+// them on a wide one: long lines are hard to read, but the READMEs' command
+// examples with their comments need about 90 columns.
+const readmeWidth = 100
 
 // renderREADME draws the instructions for a terminal or a pipe: headings,
 // lists and code blocks without their markdown markers, colour only when on.
