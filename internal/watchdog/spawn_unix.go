@@ -3,6 +3,7 @@
 package watchdog
 
 import (
+	"os"
 	"os/exec"
 	"syscall"
 )
@@ -13,6 +14,8 @@ import (
 func spawn(exe string, args ...string) error {
 	cmd := exec.Command(exe, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	// Out of the learner's folder, which it might otherwise keep busy.
+	cmd.Dir = os.TempDir()
 	if err := cmd.Start(); err != nil {
 		return err
 	}
