@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -79,17 +80,18 @@ func (c *Client) Build(ctx context.Context, req BuildRequest, progress io.Writer
 	watch := c.watchBuildSteps(ctx, opts, req.PidsMax)
 	resp, err := c.api.ImageBuild(ctx, req.Context, opts)
 	if err != nil {
-		watch.stop(false)
+		watch.stop(nil, false)
 		if ctx.Err() != nil {
 			return BuildResult{}, ctx.Err()
 		}
 		return BuildResult{}, &BuildError{Message: cleanEngineError(err)}
 	}
 	defer resp.Body.Close()
-	res, err := readBuildStream(ctx, resp.Body, progress)
+	steps := &stepIDs{w: progress}
+	res, err := readBuildStream(ctx, resp.Body, steps)
 	var be *BuildError
 	failed := errors.As(err, &be)
-	oom, tooMany := watch.stop(failed && strings.Contains(be.Message, "137"))
+	oom, tooMany := watch.stop(steps.ids, failed && strings.Contains(be.Message, "137"))
 	if failed {
 		be.OutOfMemory, be.ProcessesKilled = oom, tooMany
 	}
@@ -133,22 +135,26 @@ func (c *Client) removeBuildContainers(labels map[string]string) {
 // the memory and CPU quota the build asked for, which devopsctl's builds share.
 // The builder starts a step a moment after creating it, so the update can land
 // just after the start: the watch then reads the step's process count, and a
-// step already holding more than the limit is killed. It also notes a step
-// the kernel killed for memory, so the build's failure can say so.
+// step already holding more than the limit is killed. It also notes the
+// containers the kernel killed for memory. Builds running side by side may
+// limit each other's steps; each build judges only the steps its own log
+// names ("Running in <id>").
 type stepWatch struct {
 	cancel   context.CancelFunc
 	done     chan struct{}
-	oom      chan struct{} // closed at the first step killed for memory
-	oomOnce  sync.Once
 	mu       sync.Mutex
-	steps    map[string]bool
-	tooMany  bool
+	oom      map[string]bool // short ids
+	seen     chan struct{}   // a message arrived after an oom: see stop
 	inflight sync.WaitGroup
 }
 
+// killedSteps holds the short ids of the build steps devopsctl killed for
+// holding too many processes, whichever build's watch killed them.
+var killedSteps sync.Map
+
 func (c *Client) watchBuildSteps(ctx context.Context, opts build.ImageBuildOptions, pidsMax int64) *stepWatch {
 	ectx, cancel := context.WithCancel(ctx)
-	w := &stepWatch{cancel: cancel, done: make(chan struct{}), oom: make(chan struct{}), steps: map[string]bool{}}
+	w := &stepWatch{cancel: cancel, done: make(chan struct{}), oom: map[string]bool{}, seen: make(chan struct{}, 1)}
 	msgs, errs := c.api.Events(ectx, events.ListOptions{Filters: filters.NewArgs(
 		filters.Arg("type", "container"), filters.Arg("event", "create"), filters.Arg("event", "oom"))})
 	go func() {
@@ -161,14 +167,15 @@ func (c *Client) watchBuildSteps(ctx context.Context, opts build.ImageBuildOptio
 					w.inflight.Add(1)
 					go func() {
 						defer w.inflight.Done()
-						c.limitStep(ectx, w, m.Actor.ID, opts, pidsMax)
+						c.limitStep(ectx, m.Actor.ID, opts, pidsMax)
 					}()
 				case events.ActionOOM:
 					w.mu.Lock()
-					ours := w.steps[m.Actor.ID]
+					w.oom[short(m.Actor.ID)] = true
 					w.mu.Unlock()
-					if ours {
-						w.oomOnce.Do(func() { close(w.oom) })
+					select {
+					case w.seen <- struct{}{}:
+					default:
 					}
 				}
 			case <-errs:
@@ -181,31 +188,41 @@ func (c *Client) watchBuildSteps(ctx context.Context, opts build.ImageBuildOptio
 	return w
 }
 
-// stop ends the watch; after a failed build it first gives the engine's
-// out-of-memory event a moment to arrive, since it may trail the build's end.
-func (w *stepWatch) stop(failed bool) (outOfMemory, tooManyProcesses bool) {
-	if failed {
+// stop ends the watch and tells whether one of steps (short ids) was killed
+// for memory or for its processes. After a step killed by signal it first
+// gives the engine's out-of-memory event a moment to arrive, since it may
+// trail the build's end.
+func (w *stepWatch) stop(steps []string, killed bool) (outOfMemory, tooManyProcesses bool) {
+	ours := func() bool {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		return slices.ContainsFunc(steps, func(id string) bool { return w.oom[id] })
+	}
+	ourKill := func() bool {
+		return slices.ContainsFunc(steps, func(id string) bool { _, ok := killedSteps.Load(id); return ok })
+	}
+	if killed && !ours() && !ourKill() {
 		select {
-		case <-w.oom:
+		case <-w.seen:
 		case <-time.After(time.Second):
 		}
 	}
 	w.cancel()
 	<-w.done
 	w.inflight.Wait()
-	select {
-	case <-w.oom:
-		outOfMemory = true
-	default:
+	tooManyProcesses = ourKill()
+	for _, id := range steps {
+		killedSteps.Delete(id)
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return outOfMemory, w.tooMany
+	return ours(), tooManyProcesses
 }
 
 // limitStep sets the process limit of one new container if it is a step of a
 // devopsctl build, and kills it if it got past the limit before it was set.
-func (c *Client) limitStep(ctx context.Context, w *stepWatch, id string, opts build.ImageBuildOptions, pidsMax int64) {
+func (c *Client) limitStep(ctx context.Context, id string, opts build.ImageBuildOptions, pidsMax int64) {
+	if pidsMax <= 0 {
+		return
+	}
 	info, err := c.api.ContainerInspect(ctx, id)
 	if err != nil || info.HostConfig == nil || info.Config == nil {
 		return
@@ -217,12 +234,6 @@ func (c *Client) limitStep(ctx context.Context, w *stepWatch, id string, opts bu
 	}
 	r := info.HostConfig.Resources
 	if r.Memory != opts.Memory || r.CPUQuota != opts.CPUQuota || (r.PidsLimit != nil && *r.PidsLimit > 0) {
-		return
-	}
-	w.mu.Lock()
-	w.steps[id] = true
-	w.mu.Unlock()
-	if pidsMax <= 0 {
 		return
 	}
 	if _, err := c.api.ContainerUpdate(ctx, id, container.UpdateConfig{Resources: container.Resources{PidsLimit: &pidsMax}}); err != nil {
@@ -249,9 +260,7 @@ func (c *Client) limitStep(ctx context.Context, w *stepWatch, id string, opts bu
 			atLimit = 0
 		}
 		if pids > uint64(pidsMax) || atLimit >= stepsAtLimit {
-			w.mu.Lock()
-			w.tooMany = true
-			w.mu.Unlock()
+			killedSteps.Store(short(id), true)
 			c.api.ContainerKill(ctx, id, "KILL")
 			return
 		}
@@ -279,6 +288,22 @@ func (c *Client) pids(ctx context.Context, id string) (uint64, error) {
 		return 0, err
 	}
 	return s.PidsStats.Current, nil
+}
+
+// stepIDs relays the build log and notes the short ids of the step
+// containers it names (" ---> Running in 0123456789ab").
+type stepIDs struct {
+	w   io.Writer
+	ids []string
+}
+
+var runningIn = regexp.MustCompile(`Running in ([0-9a-f]{12})`)
+
+func (s *stepIDs) Write(p []byte) (int, error) {
+	for _, m := range runningIn.FindAllSubmatch(p, -1) {
+		s.ids = append(s.ids, string(m[1]))
+	}
+	return s.w.Write(p)
 }
 
 // buildMessage is one line of the engine's JSON build stream.

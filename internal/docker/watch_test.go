@@ -3,9 +3,11 @@ package docker
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -96,5 +98,21 @@ func TestWatchRun(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStepIDs picks the step containers a build log names, so that a build
+// judges only its own steps.
+func TestStepIDs(t *testing.T) {
+	var out strings.Builder
+	s := &stepIDs{w: &out}
+	for _, chunk := range []string{"Step 2/3 : RUN make\n", " ---> Running in 0123456789ab\n", "make: ok\n", " ---> Running in ba9876543210\n"} {
+		io.WriteString(s, chunk)
+	}
+	if want := []string{"0123456789ab", "ba9876543210"}; !slices.Equal(s.ids, want) {
+		t.Errorf("ids %v, want %v", s.ids, want)
+	}
+	if !strings.Contains(out.String(), "make: ok") {
+		t.Errorf("the log was not relayed: %q", out.String())
 	}
 }
