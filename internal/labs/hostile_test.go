@@ -36,10 +36,10 @@ checks:
     title: The container answers
     kind: container_http
     needs: [build]
-    timeout: 45s
+    timeout: 60s
     with:
       port: 8080
-      startup: 10s
+      startup: 30s
 `
 
 // TestHostileWorkspaces runs workspaces that attack the host, each in a way the
