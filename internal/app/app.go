@@ -16,6 +16,7 @@ import (
 	"github.com/devopsctl/devopsctl/internal/cli/lab"
 	"github.com/devopsctl/devopsctl/internal/cli/lesson"
 	"github.com/devopsctl/devopsctl/internal/cli/sim"
+	"github.com/devopsctl/devopsctl/internal/cli/watchrun"
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/labs"
@@ -114,6 +115,7 @@ Labs work offline: nothing is downloaded while you learn.`,
 	root.AddCommand(sim.NewCmdSim(f))
 	root.AddCommand(lesson.NewCmdLesson(f))
 	root.AddCommand(demo.NewCmdDemo(f))
+	root.AddCommand(watchrun.NewCmdWatchRun(f, nil))
 	return root
 }
 

@@ -1,10 +1,13 @@
 package app_test
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +16,7 @@ import (
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/labs/labtest"
 	"github.com/devopsctl/devopsctl/internal/testenv"
+	"github.com/devopsctl/devopsctl/internal/watchdog"
 )
 
 // runChecks runs `devopsctl check` once per workspace in dirs, all at once, and
@@ -252,4 +256,70 @@ func TestCleanOneWorkspaceDuringAnothersCheck(t *testing.T) {
 	if imgs, _ := eng.ListManaged(t.Context(), map[string]string{docker.LabelWorkspace: other}); len(imgs.Images) > 0 {
 		t.Errorf("lab clean --dir %s left its images: %v", other, imgs.Images)
 	}
+}
+
+// TestKilledCheckEndsWithItsLease kills a check with SIGKILL while its
+// container runs, and runs no other devopsctl command: the watch the check
+// started beside itself removes the container when its (shortened) lease
+// ends, then exits.
+func TestKilledCheckEndsWithItsLease(t *testing.T) {
+	eng := testenv.Engine(t)
+	bin := buildBinary(t)
+	ws := filepath.Join(t.TempDir(), "ws")
+	if err := os.MkdirAll(ws, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ws, "Dockerfile"), []byte("FROM busybox:1.36\nCMD [\"sleep\", \"300\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { docker.CleanWorkspace(eng, ws) })
+	const lease = 15 * time.Second
+	cmd := exec.Command(bin, "check", "hold", "--dir", ws, "--labs", holdPack(t))
+	cmd.Env = append(os.Environ(), "DEVOPSCTL_HOME="+t.TempDir(), "NO_COLOR=1", docker.LeaseEnv+"="+lease.String())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var run string
+	waitFor(t, 2*time.Minute, "the check's container to run", func() bool {
+		res, err := eng.ListManaged(t.Context(), map[string]string{docker.LabelWorkspace: ws})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, labels := range res.ContainerLabels {
+			run = cmp.Or(run, labels[docker.LabelRun])
+		}
+		return run != ""
+	})
+	cmd.Process.Kill()
+	cmd.Wait()
+	killed := time.Now()
+	watch := watchProcess(run)
+	if watch == 0 {
+		t.Fatalf("no watch process runs for run %s", run)
+	}
+	waitFor(t, lease+time.Minute, "the container to go at the end of its lease", func() bool {
+		return len(workspaceContainers(t, eng, ws)) == 0
+	})
+	t.Logf("the container went %.1fs after its check was killed (lease %s)", time.Since(killed).Seconds(), lease)
+	waitFor(t, docker.WatchPoll+30*time.Second, "the watch to exit", func() bool {
+		return watchProcess(run) == 0
+	})
+	assertWorkspaceClean(t, eng, ws)
+}
+
+// watchProcess is the pid of the watch process of run, 0 when there is none.
+func watchProcess(run string) int {
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		args := strings.Split(string(b), "\x00")
+		if slices.Contains(args, watchdog.Command) && slices.Contains(args, run) {
+			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
+			return pid
+		}
+	}
+	return 0
 }

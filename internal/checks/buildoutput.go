@@ -23,6 +23,8 @@ type buildOutput struct {
 	own     int // instructions in the learner's Dockerfile; 0 relays as is
 	hiding  bool
 	partial []byte
+	// step is the last step line relayed, renumbered: the step running now.
+	step string
 }
 
 var stepLine = regexp.MustCompile(`^Step (\d+)/(\d+) : `)
@@ -66,19 +68,25 @@ func (b *buildOutput) Flush() {
 
 func (b *buildOutput) line(l string) (string, bool) {
 	if b.own == 0 {
+		if stepLine.MatchString(l) {
+			b.step = strings.TrimSpace(l)
+		}
 		return l, true
 	}
 	if m := stepLine.FindStringSubmatch(l); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		total, _ := strconv.Atoi(m[2])
 		if total <= b.own {
+			b.step = strings.TrimSpace(l)
 			return l, true
 		}
 		b.hiding = n > b.own
 		if b.hiding {
 			return "", false
 		}
-		return fmt.Sprintf("Step %d/%d : ", n, b.own) + l[len(m[0]):], true
+		out := fmt.Sprintf("Step %d/%d : ", n, b.own) + l[len(m[0]):]
+		b.step = strings.TrimSpace(out)
+		return out, true
 	}
 	if strings.HasPrefix(l, "Successfully ") {
 		b.hiding = false

@@ -19,6 +19,14 @@ import (
 func (c *containerHTTP) noAnswer(env *Env, id string, lastErr error) Result {
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
+	// It may have stopped since the last look (killed for memory a moment
+	// ago): that is the verdict, not the silence before it.
+	if st, err := env.Engine.InspectContainer(ctx, id); err == nil && !st.Running {
+		return c.exited(env, id, st)
+	}
+	if r, ok := overLimits(ctx, env, id); ok {
+		return r
+	}
 	logs, _ := env.Engine.ContainerLogs(ctx, id, 20)
 	r := Failf("no-answer", "The container is running, but nothing answered on port %d within %s (last attempt: %v).", c.Port, time.Duration(c.Startup), shortNetErr(lastErr)).
 		WithEvidence(logLines(logs)...).

@@ -191,6 +191,9 @@ func (c *containerHTTP) waitForAnswer(ctx context.Context, env *Env, id, url str
 	deadline := time.Now().Add(time.Duration(c.Startup))
 	client := &http.Client{Timeout: 3 * time.Second}
 	var lastErr error
+	// A program stuck at a limit (processes, log) will not answer: looking
+	// once a second gives the verdict without waiting out the startup time.
+	nextLook := time.Now().Add(time.Second)
 	for {
 		st, err := env.Engine.InspectContainer(ctx, id)
 		if err == nil && !st.Running {
@@ -208,6 +211,12 @@ func (c *containerHTTP) waitForAnswer(ctx context.Context, env *Env, id, url str
 			err = rerr
 		}
 		lastErr = err
+		if time.Now().After(nextLook) && ctx.Err() == nil {
+			if r, ok := overLimits(ctx, env, id); ok {
+				return nil, "", &r
+			}
+			nextLook = time.Now().Add(time.Second)
+		}
 		if ctx.Err() != nil {
 			r := Errorf("stopped while waiting for the container to answer")
 			return nil, "", &r
@@ -228,10 +237,10 @@ func (c *containerHTTP) exited(env *Env, id string, st docker.ContainerState) Re
 	if r, ok := unquotedCommand(env, st); ok {
 		return r.WithEvidence(logLines(logs)...)
 	}
-	why := fmt.Sprintf("exit code %d", st.ExitCode)
-	if st.OOMKilled {
-		why = "it ran out of memory"
+	if r, ok := exitedAtLimit(st, logs); ok {
+		return r.WithEvidence(logLines(logs)...)
 	}
+	why := fmt.Sprintf("exit code %d", st.ExitCode)
 	if st.Error != "" {
 		why += ": " + st.Error
 	}

@@ -95,6 +95,9 @@ func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
 		Network:    c.Network,
 	}, progress)
 	progress.Flush()
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return buildTimeout(c.Dockerfile, data, progress.step, env.Timeout)
+	}
 	if ctx.Err() != nil {
 		return Errorf("the build was stopped before it finished")
 	}
@@ -146,9 +149,53 @@ func buildFailure(name string, dockerfile []byte, be *docker.BuildError) Result 
 	if instr != "" {
 		msg += fmt.Sprintf(" (%s)", instr)
 	}
+	if r, ok := stepAtLimit(msg, be, evidence); ok {
+		return r
+	}
 	msg += ": " + be.Message
 	reason, hint := stepFailure(instr)
 	return Failf(reason, "%s", msg).WithEvidence(evidence...).WithHint(hint)
+}
+
+// Reasons image_build reports when a RUN step runs into one of the build's
+// limits (docs/limits.md); a lab can attach a hint to each.
+const (
+	ReasonBuildOutOfMemory      = "run-out-of-memory"
+	ReasonBuildTooManyProcesses = "run-too-many-processes"
+	ReasonBuildTimeout          = "build-timeout"
+)
+
+// stepAtLimit explains a step that failed at one of the build's limits: the
+// kernel killed it for memory, it was killed for holding more processes than
+// allowed, or it could not fork because it reached that limit.
+func stepAtLimit(where string, be *docker.BuildError, evidence []string) (Result, bool) {
+	switch {
+	case be.OutOfMemory:
+		return Failf(ReasonBuildOutOfMemory, "%s: the step ran out of memory. A build step may use at most %s, and the kernel stopped it when it asked for more.", where, binaryBytes(buildMemory)).
+			WithEvidence(evidence...).
+			WithHint("Look for what takes so much memory in this RUN step: a huge allocation, or a program told to use more than a build needs."), true
+	case be.ProcessesKilled || forkFailed.MatchString(strings.Join(evidence, "\n")):
+		return Failf(ReasonBuildTooManyProcesses, "%s: the step started too many processes. A build step may run at most %d at once, and it reached that limit.", where, buildPids).
+			WithEvidence(evidence...).
+			WithHint("This RUN step starts processes in a loop without end, or thousands at once: start what the build needs one at a time, and wait for each."), true
+	}
+	return Result{}, false
+}
+
+// buildTimeout explains a build that was still running when the check's time
+// was up, naming the step it was at.
+func buildTimeout(name string, dockerfile []byte, step string, limit time.Duration) Result {
+	msg := fmt.Sprintf("The build did not finish within %s, its time limit", limit)
+	if m := stepPattern.FindStringSubmatch(step); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		where := name
+		if line := instructionLine(dockerfile, n); line > 0 {
+			where = fmt.Sprintf("%s:%d", name, line)
+		}
+		msg += fmt.Sprintf(": it was still at %s (%s)", where, m[2])
+	}
+	return Failf(ReasonBuildTimeout, "%s.", msg).
+		WithHint("A RUN step that waits for something that never comes (the network, input, a server it started) keeps the build going for ever: a RUN step must end by itself.")
 }
 
 // stepFailure names the failure after the instruction that failed, so that a

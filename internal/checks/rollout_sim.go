@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/devopsctl/devopsctl/internal/plural"
 	"io"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -124,7 +123,7 @@ func (c *rolloutSim) Run(ctx context.Context, env *Env) Result {
 	if !ok {
 		return res
 	}
-	base, res, ok := c.scenario(ctx, full)
+	base, res, ok := c.scenario(ctx, env, full)
 	if !ok {
 		return res
 	}
@@ -150,20 +149,23 @@ func (c *rolloutSim) Run(ctx context.Context, env *Env) Result {
 
 // scenario builds the rollout the learner's file describes, within the lab's
 // fixed figures. ok is false when the file cannot be used; res says why.
-func (c *rolloutSim) scenario(ctx context.Context, full string) (sc rollout.Scenario, res Result, ok bool) {
+func (c *rolloutSim) scenario(ctx context.Context, env *Env, full string) (sc rollout.Scenario, res Result, ok bool) {
 	var fileReplicas int
 	if c.p.Service != "" {
-		var err error
-		sc, err = rollout.FromCompose(ctx, full, c.p.Service)
-		if err != nil {
-			return sc, composeFailure(c.rel, full, err), false
+		var res Result
+		var ok bool
+		if sc, res, ok = loadCompose(ctx, env, c.rel, full, c.p.Service); !ok {
+			return sc, res, false
 		}
 		// The loader cannot tell an absent deploy.replicas from 1.
 		if sc.Replicas != 1 {
 			fileReplicas = sc.Replicas
 		}
 	} else {
-		data, err := os.ReadFile(full)
+		data, err := readLearnerFile(env.Dir, c.rel)
+		if r, ok := unreadableLearnerFile(c.rel, err); ok {
+			return sc, r, false
+		}
 		if err != nil {
 			return sc, Errorf("rollout_sim: read %s: %v", c.rel, err), false
 		}

@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"maps"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -140,3 +142,69 @@ func TestRolloutSimParams(t *testing.T) {
 }
 
 func with(format, releases string) string { return strings.Replace(format, "%s", releases, 1) }
+
+// TestRolloutSimComposeExtends reads the files a compose service extends
+// through the workspace, as it reads the compose file: one inside it is
+// used, one outside it (by a link or by name) or over the size cap is
+// refused, and nothing of its content shows.
+func TestRolloutSimComposeExtends(t *testing.T) {
+	const base = "services:\n  web:\n    image: shop-web:2.0\n    deploy:\n      replicas: 10\n      update_config: {parallelism: 2, order: start-first}\n"
+	const secret = "TOPSECRET-extends"
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "web.yaml"), []byte(base+"# "+secret+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		file    string // what extends names
+		files   map[string]string
+		link    string // a link at base/web.yaml to this file outside
+		reason  string // "" passes
+		message string
+	}{
+		{name: "a file in a folder of the workspace", file: "base/web.yaml", files: map[string]string{"base/web.yaml": base}},
+		{name: "a link out of the workspace", file: "base/web.yaml", link: filepath.Join(outside, "web.yaml"),
+			reason: "invalid-settings", message: "extends file base/web.yaml: it is outside the workspace"},
+		{name: "a path out of the workspace", file: "../" + filepath.Base(outside) + "/web.yaml",
+			reason: "invalid-settings", message: "it is outside the workspace"},
+		{name: "an absolute path", file: filepath.Join(outside, "web.yaml"),
+			reason: "invalid-settings", message: "give it as a path inside the workspace"},
+		{name: "a file over the cap", file: "big.yaml", files: map[string]string{"big.yaml": base + "#" + strings.Repeat("x", MaxLearnerFile) + "\n"},
+			reason: "invalid-settings", message: "extends file big.yaml: it is over 1024 KiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := filepath.Join(outside, "ws-"+strings.ReplaceAll(tt.name, " ", "-"))
+			files := map[string]string{"compose.yaml": "services:\n  web:\n    extends: {file: " + tt.file + ", service: web}\n"}
+			maps.Copy(files, tt.files)
+			for name, body := range files {
+				p := filepath.Join(ws, name)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.link != "" {
+				os.MkdirAll(filepath.Join(ws, "base"), 0o755)
+				if err := os.Symlink(tt.link, filepath.Join(ws, "base", "web.yaml")); err != nil {
+					t.Skipf("no symlinks here: %v", err)
+				}
+			}
+			r := runKindAt(t, rolloutSimKind, with(composeWith, `{name: r, constraints: {must_promote: true}}`), ws)
+			if tt.reason == "" {
+				wantStatus(t, r, Pass, "")
+				return
+			}
+			wantStatus(t, r, Fail, tt.reason)
+			all := r.Message + strings.Join(r.Evidence, "\n")
+			if !strings.Contains(all, tt.message) {
+				t.Errorf("message %q lacks %q", r.Message, tt.message)
+			}
+			if strings.Contains(all, secret) {
+				t.Errorf("the report shows the outside file: %q", all)
+			}
+		})
+	}
+}

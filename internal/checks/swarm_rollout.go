@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/devopsctl/devopsctl/internal/docker"
-	"github.com/devopsctl/devopsctl/internal/rollout"
 	"github.com/devopsctl/devopsctl/internal/swarmrun"
 	"gopkg.in/yaml.v3"
 )
@@ -95,7 +94,7 @@ func (c *swarmRollout) Run(ctx context.Context, env *Env) Result {
 	if !ok {
 		return res
 	}
-	s, res, ok := c.scenario(ctx, full)
+	s, res, ok := c.scenario(ctx, env, full)
 	if !ok {
 		return res
 	}
@@ -120,11 +119,12 @@ func (c *swarmRollout) Run(ctx context.Context, env *Env) Result {
 
 // scenario reads the learner's compose service into a real rollout at the lab's
 // size and load. ok is false when the file cannot be used; res says why.
-func (c *swarmRollout) scenario(ctx context.Context, full string) (s swarmrun.Scenario, res Result, ok bool) {
-	sc, err := rollout.FromCompose(ctx, full, c.p.Service)
-	if err != nil {
-		return s, composeFailure(c.rel, full, err), false
+func (c *swarmRollout) scenario(ctx context.Context, env *Env, full string) (s swarmrun.Scenario, res Result, ok bool) {
+	sc, res, ok := loadCompose(ctx, env, c.rel, full, c.p.Service)
+	if !ok {
+		return s, res, false
 	}
+	var err error
 	// The loader cannot tell an absent deploy.replicas from 1.
 	if sc.Replicas != 1 && sc.Replicas != c.p.Replicas {
 		return s, Failf("invalid-settings", "%s asks for %d replicas, but this lab runs the service with %d", c.rel, sc.Replicas, c.p.Replicas).

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -145,5 +146,45 @@ func TestChecksRefuseHugeFiles(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "Dockerfile"), body, 0o644)
 	if r := run(t, mustCheck(t, "dockerfile_lint", ""), engineEnv(dir, "lab", nil)); r.Status != Pass {
 		t.Errorf("an ordinary Dockerfile: %s/%s %s", r.Status, r.Reason, r.Message)
+	}
+}
+
+// TestLeavesRoot tells os.Root's refusal of a path that leaves it, by a link
+// or by name, from every other error, whatever their text.
+func TestLeavesRoot(t *testing.T) {
+	dir := t.TempDir()
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "secret"), filepath.Join(dir, "link")); err != nil {
+		t.Skipf("no symlinks here: %v", err)
+	}
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	_, viaLink := r.Open("link")
+	_, viaName := r.Stat("../secret")
+	_, missing := r.Stat("nothing")
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"a link out of the root", viaLink, true},
+		{"a name out of the root", viaName, true},
+		{"wrapped", fmt.Errorf("read Dockerfile: %w", viaLink), true},
+		{"a missing file", missing, false},
+		{"another error with the same words", errors.New("path escapes from parent"), false},
+		{"no error", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := LeavesRoot(tt.err); got != tt.want {
+				t.Errorf("LeavesRoot(%v) = %v, want %v", tt.err, got, tt.want)
+			}
+		})
 	}
 }

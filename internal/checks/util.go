@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
@@ -67,11 +68,34 @@ func statInWorkspace(dir, rel string) (fs.FileInfo, error) {
 	return info, err
 }
 
-// LeavesRoot reports the error os.Root gives for a path that leaves it. The
-// standard library does not export it, so it is known by its text.
+// LeavesRoot reports the error os.Root gives for a path that leaves it,
+// through a symlink or by name. The standard library does not export that
+// error, but every os.Root returns the same value: it is taken once from an
+// absolute name, which os.Root refuses before touching the disk, and matched
+// with errors.Is. Its text is the fallback where no root can be opened.
 func LeavesRoot(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "path escapes from parent")
+	if err == nil {
+		return false
+	}
+	if escapes := rootEscapeErr(); escapes != nil {
+		return errors.Is(err, escapes)
+	}
+	return strings.Contains(err.Error(), "path escapes from parent")
 }
+
+var rootEscapeErr = sync.OnceValue(func() error {
+	r, err := os.OpenRoot(os.TempDir())
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	_, err = r.Stat(string(filepath.Separator) + "devopsctl")
+	var pe *os.PathError
+	if !errors.As(err, &pe) {
+		return nil
+	}
+	return pe.Err
+})
 
 // MaxLearnerFile caps what a check reads of one learner's file (a Dockerfile,
 // an answers file): far more than any real one, little enough that a huge or

@@ -11,6 +11,7 @@ import (
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/iostreams"
 	"github.com/devopsctl/devopsctl/internal/labs"
+	"github.com/devopsctl/devopsctl/internal/watchdog"
 )
 
 // Factory hands commands what they need. Services are built lazily, on first use,
@@ -43,6 +44,7 @@ func NewFactory(version string) *Factory {
 		once.Do(func() {
 			var c *docker.Client
 			if c, err = docker.New(); err == nil {
+				c.Watch = watchdog.Spawner()
 				eng = c
 			}
 		})

@@ -7,6 +7,7 @@ package composefile
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -36,6 +37,11 @@ type Source struct {
 	// or label_file read from disk, so that nothing but Content is read. The
 	// caller resolves env_file entries itself if it wants them.
 	Contained bool
+	// ReadExtends, when set, reads each file a service extends (`extends:
+	// {file: …}`), named as the compose file names it: relative to Dir, or
+	// absolute. It must cap what it reads and refuse what it must not read;
+	// the loader never opens those files itself.
+	ReadExtends func(name string) ([]byte, error)
 }
 
 // Load loads src. A file the loader refuses is an *Error.
@@ -43,6 +49,14 @@ func Load(ctx context.Context, src Source) (*types.Project, error) {
 	abs := src.Path
 	if abs == "" {
 		abs = filepath.Join(src.Dir, src.Name)
+	}
+	var copies string
+	if src.ReadExtends != nil && !src.Contained {
+		var err error
+		if copies, err = os.MkdirTemp("", "devopsctl-compose-"); err != nil {
+			return nil, fmt.Errorf("%s: %w", src.Name, err)
+		}
+		defer os.RemoveAll(copies)
 	}
 	project, err := loader.LoadWithContext(ctx, types.ConfigDetails{
 		WorkingDir:  src.Dir,
@@ -59,6 +73,11 @@ func Load(ctx context.Context, src Source) (*types.Project, error) {
 			o.SkipExtends = true
 			o.SkipResolveEnvironment = true
 			o.SkipResolveLabels = true
+		} else if copies != "" {
+			// First in the list, it takes every file the loader would
+			// otherwise open itself.
+			o.ResourceLoaders = append([]loader.ResourceLoader{extendsReader{read: src.ReadExtends, copies: copies}}, o.ResourceLoaders...)
+			o.SkipInclude = true
 		}
 	})
 	if err != nil {
@@ -134,3 +153,32 @@ func positioned(name, abs string, err error) error {
 	}
 	return e
 }
+
+// extendsReader is the loader's way to the files services extend: it reads
+// each through Source.ReadExtends and hands the loader a private copy, since
+// the loader takes a path, not content. Relative names are taken from the
+// compose file's folder, also inside an extended file.
+type extendsReader struct {
+	read   func(name string) ([]byte, error)
+	copies string
+}
+
+func (r extendsReader) Accept(string) bool { return true }
+
+func (r extendsReader) Load(_ context.Context, name string) (string, error) {
+	data, err := r.read(name)
+	if err != nil {
+		return "", fmt.Errorf("extends file %s: %w", name, err)
+	}
+	f, err := os.CreateTemp(r.copies, "extends-*.yaml")
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if _, err := f.Write(data); err != nil {
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+func (r extendsReader) Dir(name string) string { return filepath.Dir(name) }

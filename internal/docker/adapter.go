@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/docker/docker/api/types/build"
@@ -26,6 +28,9 @@ import (
 // Client is the Engine adapter over the Docker Engine API client.
 type Client struct {
 	api *client.Client
+	// Watch, when set, is called with the run id of each container created
+	// for a run: the command starts a watch (WatchRun) that outlives it.
+	Watch func(runID string)
 }
 
 // New connects to the engine named by the environment (DOCKER_HOST and friends),
@@ -72,17 +77,24 @@ func (c *Client) Build(ctx context.Context, req BuildRequest, progress io.Writer
 		opts.CPUPeriod = 100000
 		opts.CPUQuota = int64(req.CPUs * 100000)
 	}
-	stopLimiting := c.limitBuildSteps(ctx, opts, req.PidsMax)
-	defer stopLimiting()
+	watch := c.watchBuildSteps(ctx, opts, req.PidsMax)
 	resp, err := c.api.ImageBuild(ctx, req.Context, opts)
 	if err != nil {
+		watch.stop(nil, false)
 		if ctx.Err() != nil {
 			return BuildResult{}, ctx.Err()
 		}
 		return BuildResult{}, &BuildError{Message: cleanEngineError(err)}
 	}
 	defer resp.Body.Close()
-	res, err := readBuildStream(ctx, resp.Body, progress)
+	steps := &stepIDs{w: progress}
+	res, err := readBuildStream(ctx, resp.Body, steps)
+	var be *BuildError
+	failed := errors.As(err, &be)
+	oom, tooMany := watch.stop(steps.ids, failed && strings.Contains(be.Message, "137"))
+	if failed {
+		be.OutOfMemory, be.ProcessesKilled = oom, tooMany
+	}
 	c.removeBuildContainers(req.Labels)
 	return res, err
 }
@@ -115,26 +127,57 @@ func (c *Client) removeBuildContainers(labels map[string]string) {
 	}
 }
 
-// limitBuildSteps puts a process limit on the containers the classic builder
-// makes for this build's steps, which the build API cannot ask for itself: it
-// has no pids limit, and an nproc ulimit does not bind root. It watches the
-// engine's container events and updates each step container as it is created,
-// before the builder starts it; steps are told by the memory and CPU quota the
-// build asked for, which devopsctl's builds share. The returned func stops it.
-func (c *Client) limitBuildSteps(ctx context.Context, opts build.ImageBuildOptions, pidsMax int64) (stop func()) {
-	if pidsMax <= 0 {
-		return func() {}
-	}
+// stepWatch puts a process limit on the containers the classic builder makes
+// for this build's steps, which the build API cannot ask for itself: it has no
+// pids limit, an nproc ulimit does not bind root, and a cgroup parent would
+// need a cgroup made on the engine's host. It watches the engine's container
+// events and updates each step container as it is created; steps are told by
+// the memory and CPU quota the build asked for, which devopsctl's builds share.
+// The builder starts a step a moment after creating it, so the update can land
+// just after the start: the watch then reads the step's process count, and a
+// step already holding more than the limit is killed. It also notes the
+// containers the kernel killed for memory. Builds running side by side may
+// limit each other's steps; each build judges only the steps its own log
+// names ("Running in <id>").
+type stepWatch struct {
+	cancel   context.CancelFunc
+	done     chan struct{}
+	mu       sync.Mutex
+	oom      map[string]bool // short ids
+	seen     chan struct{}   // a message arrived after an oom: see stop
+	inflight sync.WaitGroup
+}
+
+// killedSteps holds the short ids of the build steps devopsctl killed for
+// holding too many processes, whichever build's watch killed them.
+var killedSteps sync.Map
+
+func (c *Client) watchBuildSteps(ctx context.Context, opts build.ImageBuildOptions, pidsMax int64) *stepWatch {
 	ectx, cancel := context.WithCancel(ctx)
+	w := &stepWatch{cancel: cancel, done: make(chan struct{}), oom: map[string]bool{}, seen: make(chan struct{}, 1)}
 	msgs, errs := c.api.Events(ectx, events.ListOptions{Filters: filters.NewArgs(
-		filters.Arg("type", "container"), filters.Arg("event", "create"))})
-	done := make(chan struct{})
+		filters.Arg("type", "container"), filters.Arg("event", "create"), filters.Arg("event", "oom"))})
 	go func() {
-		defer close(done)
+		defer close(w.done)
 		for {
 			select {
 			case m := <-msgs:
-				c.limitStep(ectx, m.Actor.ID, opts, pidsMax)
+				switch m.Action {
+				case events.ActionCreate:
+					w.inflight.Add(1)
+					go func() {
+						defer w.inflight.Done()
+						c.limitStep(ectx, m.Actor.ID, opts, pidsMax)
+					}()
+				case events.ActionOOM:
+					w.mu.Lock()
+					w.oom[short(m.Actor.ID)] = true
+					w.mu.Unlock()
+					select {
+					case w.seen <- struct{}{}:
+					default:
+					}
+				}
 			case <-errs:
 				return
 			case <-ectx.Done():
@@ -142,12 +185,44 @@ func (c *Client) limitBuildSteps(ctx context.Context, opts build.ImageBuildOptio
 			}
 		}
 	}()
-	return func() { cancel(); <-done }
+	return w
+}
+
+// stop ends the watch and tells whether one of steps (short ids) was killed
+// for memory or for its processes. After a step killed by signal it first
+// gives the engine's out-of-memory event a moment to arrive, since it may
+// trail the build's end.
+func (w *stepWatch) stop(steps []string, killed bool) (outOfMemory, tooManyProcesses bool) {
+	ours := func() bool {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		return slices.ContainsFunc(steps, func(id string) bool { return w.oom[id] })
+	}
+	ourKill := func() bool {
+		return slices.ContainsFunc(steps, func(id string) bool { _, ok := killedSteps.Load(id); return ok })
+	}
+	if killed && !ours() && !ourKill() {
+		select {
+		case <-w.seen:
+		case <-time.After(time.Second):
+		}
+	}
+	w.cancel()
+	<-w.done
+	w.inflight.Wait()
+	tooManyProcesses = ourKill()
+	for _, id := range steps {
+		killedSteps.Delete(id)
+	}
+	return ours(), tooManyProcesses
 }
 
 // limitStep sets the process limit of one new container if it is a step of a
-// devopsctl build.
+// devopsctl build, and kills it if it got past the limit before it was set.
 func (c *Client) limitStep(ctx context.Context, id string, opts build.ImageBuildOptions, pidsMax int64) {
+	if pidsMax <= 0 {
+		return
+	}
 	info, err := c.api.ContainerInspect(ctx, id)
 	if err != nil || info.HostConfig == nil || info.Config == nil {
 		return
@@ -161,7 +236,74 @@ func (c *Client) limitStep(ctx context.Context, id string, opts build.ImageBuild
 	if r.Memory != opts.Memory || r.CPUQuota != opts.CPUQuota || (r.PidsLimit != nil && *r.PidsLimit > 0) {
 		return
 	}
-	c.api.ContainerUpdate(ctx, id, container.UpdateConfig{Resources: container.Resources{PidsLimit: &pidsMax}})
+	if _, err := c.api.ContainerUpdate(ctx, id, container.UpdateConfig{Resources: container.Resources{PidsLimit: &pidsMax}}); err != nil {
+		return
+	}
+	// Past the limit: the update came after the step had started. At the
+	// limit for a few looks in a row: a fork bomb, which holds it until the
+	// build's time is up. Either way the step ends here.
+	atLimit := 0
+	for {
+		pids, err := c.pids(ctx, id)
+		if err != nil {
+			return // the step is gone
+		}
+		if pids == 0 {
+			// Not started yet, or ended already.
+			if info, err := c.api.ContainerInspect(ctx, id); err != nil || info.State == nil || info.State.Status != container.StateCreated {
+				return
+			}
+		}
+		if pids*10 >= uint64(pidsMax)*9 {
+			atLimit++
+		} else {
+			atLimit = 0
+		}
+		if pids > uint64(pidsMax) || atLimit >= stepsAtLimit {
+			killedSteps.Store(short(id), true)
+			c.api.ContainerKill(ctx, id, "KILL")
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// stepsAtLimit is how many looks, a second apart, find a build step at its
+// process limit before it is taken for a fork bomb and stopped.
+const stepsAtLimit = 3
+
+// pids is the number of processes in a running container; 0 once it stopped.
+func (c *Client) pids(ctx context.Context, id string) (uint64, error) {
+	st, err := c.api.ContainerStatsOneShot(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Body.Close()
+	var s container.StatsResponse
+	if err := json.NewDecoder(io.LimitReader(st.Body, 1<<20)).Decode(&s); err != nil {
+		return 0, err
+	}
+	return s.PidsStats.Current, nil
+}
+
+// stepIDs relays the build log and notes the short ids of the step
+// containers it names (" ---> Running in 0123456789ab").
+type stepIDs struct {
+	w   io.Writer
+	ids []string
+}
+
+var runningIn = regexp.MustCompile(`Running in ([0-9a-f]{12})`)
+
+func (s *stepIDs) Write(p []byte) (int, error) {
+	for _, m := range runningIn.FindAllSubmatch(p, -1) {
+		s.ids = append(s.ids, string(m[1]))
+	}
+	return s.w.Write(p)
 }
 
 // buildMessage is one line of the engine's JSON build stream.
@@ -296,6 +438,9 @@ func (c *Client) RunContainer(ctx context.Context, spec ContainerSpec) (Containe
 		return Container{}, fmt.Errorf("create container from %s: %s", spec.Image, cleanEngineError(err))
 	}
 	ctr := Container{ID: created.ID, HostPorts: map[string]string{}}
+	if run := spec.Labels[LabelRun]; run != "" && c.Watch != nil {
+		c.Watch(run)
+	}
 	if err := c.api.ContainerStart(ctx, created.ID, container.StartOptions{}); err != nil {
 		return ctr, fmt.Errorf("start container from %s: %s", spec.Image, cleanEngineError(err))
 	}
@@ -481,8 +626,8 @@ const (
 	// shmSize bounds /dev/shm; volumeSize each tmpfs laid over a VOLUME.
 	shmSize    = 16 << 20
 	volumeSize = "64m"
-	// logMaxSize caps the container's log file; older lines are dropped.
-	logMaxSize = "1m"
+	// VolumeSizeMB is volumeSize in MB, for messages.
+	VolumeSizeMB = 64
 )
 
 var stopTimeoutSeconds = stopTimeout
@@ -503,7 +648,7 @@ func (c *Client) hostConfig(ctx context.Context, spec ContainerSpec) *container.
 		ShmSize:        shmSize,
 		LogConfig: container.LogConfig{
 			Type:   "json-file",
-			Config: map[string]string{"max-size": logMaxSize, "max-file": "1"},
+			Config: map[string]string{"max-size": logFileSize, "max-file": "2"},
 		},
 		Resources: container.Resources{
 			Memory:     spec.Memory,
@@ -528,15 +673,22 @@ func (c *Client) hostConfig(ctx context.Context, spec ContainerSpec) *container.
 	return host
 }
 
+// DefaultMemory (bytes) and DefaultPidsMax bound a container whose spec sets
+// no limits of its own.
+const (
+	DefaultMemory  = 256 << 20
+	DefaultPidsMax = 128
+)
+
 func withSafeDefaults(s ContainerSpec) ContainerSpec {
 	if s.Memory <= 0 {
-		s.Memory = 256 << 20
+		s.Memory = DefaultMemory
 	}
 	if s.CPUs <= 0 {
 		s.CPUs = 1
 	}
 	if s.PidsMax <= 0 {
-		s.PidsMax = 128
+		s.PidsMax = DefaultPidsMax
 	}
 	return s
 }

@@ -26,6 +26,9 @@ type Engine interface {
 	RunContainer(ctx context.Context, spec ContainerSpec) (Container, error)
 	InspectContainer(ctx context.Context, id string) (ContainerState, error)
 	ContainerLogs(ctx context.Context, id string, tail int) (string, error)
+	// ContainerUsage tells how close a running container is to its process
+	// and log limits.
+	ContainerUsage(ctx context.Context, id string) (Usage, error)
 	// RemoveContainer force-removes a container and its anonymous volumes.
 	RemoveContainer(ctx context.Context, id string) error
 	// ListManaged lists everything on the engine that carries the managed label
@@ -70,6 +73,10 @@ type BuildError struct {
 	Message string // the engine's own error text
 	Step    string // e.g. "Step 3/6 : RUN go build -o /app ." (may be empty)
 	Log     string // the tail of the build log
+	// OutOfMemory says the kernel killed a step for going over the build's
+	// memory limit; ProcessesKilled that devopsctl killed a step that held
+	// more processes than the limit allows.
+	OutOfMemory, ProcessesKilled bool
 }
 
 func (e *BuildError) Error() string {

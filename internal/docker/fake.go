@@ -16,6 +16,7 @@ type Fake struct {
 	RunContainerFunc     func(ctx context.Context, spec ContainerSpec) (Container, error)
 	InspectContainerFunc func(ctx context.Context, id string) (ContainerState, error)
 	ContainerLogsFunc    func(ctx context.Context, id string, tail int) (string, error)
+	ContainerUsageFunc   func(ctx context.Context, id string) (Usage, error)
 	RemoveContainerFunc  func(ctx context.Context, id string) error
 	ListManagedFunc      func(ctx context.Context, match map[string]string) (Resources, error)
 	RemoveNetworkFunc    func(ctx context.Context, id string) error
@@ -107,4 +108,11 @@ func (f *Fake) ListeningSockets(ctx context.Context, id string, labels map[strin
 		return nil, errFakeUnset
 	}
 	return f.ListeningSocketsFunc(ctx, id, labels)
+}
+
+func (f *Fake) ContainerUsage(ctx context.Context, id string) (Usage, error) {
+	if f.ContainerUsageFunc == nil {
+		return Usage{}, errFakeUnset
+	}
+	return f.ContainerUsageFunc(ctx, id)
 }

@@ -27,6 +27,9 @@ func ownerLabels(lifetime time.Duration, now time.Time) map[string]string {
 	if lifetime <= 0 {
 		lifetime = DefaultLifetime
 	}
+	if d := leaseOverride(); d > 0 {
+		lifetime = d
+	}
 	return map[string]string{
 		LabelOwner:   currentOwner(),
 		LabelExpires: strconv.FormatInt(now.Add(lifetime).Unix(), 10),

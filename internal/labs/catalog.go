@@ -22,14 +22,15 @@ type Lab struct {
 	FS fs.FS
 }
 
-// README returns the lab's instructions. It is read only when asked for, so
-// commands that do not show it never pay for it.
+// README returns the lab's instructions as the learner sees them, without
+// the sections for instructors (LearnerText). It is read only when asked
+// for, so commands that do not show it never pay for it.
 func (l *Lab) README() (string, error) {
 	b, err := readCapped(l.FS, "README.md", MaxReadmeBytes)
 	if err != nil {
 		return "", fmt.Errorf("read instructions of lab %s: %w", l.ID, err)
 	}
-	return string(b), nil
+	return LearnerText(string(b)), nil
 }
 
 // Catalog is every lab devopsctl knows: the shipped ones and those of instructor

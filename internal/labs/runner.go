@@ -172,11 +172,17 @@ func (r *Runner) runOne(ctx context.Context, c *CheckSpec, status map[string]che
 	case ctx.Err() != nil:
 		rep.Interrupted = true
 		return checks.Errorf("interrupted; everything this check started on the engine is being removed")
-	case errors.Is(cctx.Err(), context.DeadlineExceeded) && res.Status != checks.Pass:
+	case errors.Is(cctx.Err(), context.DeadlineExceeded) && res.Status != checks.Pass && !explainsTimeout(res):
 		return checks.Failf("timeout", "did not finish within %s (%s)", timeout, res.Message).
 			WithHint("Something in your workspace takes too long: a build step that waits for the network, or a server that never starts listening.")
 	}
 	return res
+}
+
+// explainsTimeout tells a check's own time-out verdict, which names what was
+// still running, from a verdict the deadline cut short.
+func explainsTimeout(res checks.Result) bool {
+	return res.Status == checks.Fail && res.Reason == checks.ReasonBuildTimeout
 }
 
 // safeRun turns a panic inside a check into an error result: a bug in one check

@@ -22,7 +22,8 @@ import (
 // deploy.rollback_config. The file is read with the compose loader itself, so
 // interpolation, extends and validation behave as with `docker stack deploy`.
 // Both versions are named after the service's image; the caller sets how the
-// new one behaves (failures, error rate) and the traffic.
+// new one behaves (failures, error rate) and the traffic. The file and the
+// files its services extend are read with the MaxComposeBytes cap.
 func FromCompose(ctx context.Context, path, service string) (Scenario, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -32,13 +33,42 @@ func FromCompose(ctx context.Context, path, service string) (Scenario, error) {
 	if err != nil {
 		return Scenario{}, fmt.Errorf("%s: %w", path, err)
 	}
+	dir := filepath.Dir(abs)
+	return FromComposeContent(ctx, ComposeSource{
+		Name: path, Dir: dir, Data: data,
+		Read: func(name string) ([]byte, error) {
+			if !filepath.IsAbs(name) {
+				name = filepath.Join(dir, name)
+			}
+			return readCapped(name)
+		},
+	}, service)
+}
+
+// ComposeSource is a compose file already read, for callers that confine
+// reads to a folder (a learner's workspace): the loader is given the bytes,
+// never a path to open again.
+type ComposeSource struct {
+	Name string // as the learner knows it, for messages
+	Dir  string // the folder relative paths start from
+	Data []byte
+	// Read reads a file a service extends (`extends: {file: …}`), named as
+	// the compose file names it: a path relative to Dir, or absolute. It must
+	// cap what it reads and refuse what it must not read.
+	Read func(name string) ([]byte, error)
+}
+
+// FromComposeContent is FromCompose over a compose file already read.
+func FromComposeContent(ctx context.Context, src ComposeSource, service string) (Scenario, error) {
+	path := src.Name
 	project, err := composefile.Load(ctx, composefile.Source{
-		Name:    path,
-		Dir:     filepath.Dir(abs),
-		Path:    abs,
-		Content: data,
-		Env:     types.NewMapping(os.Environ()),
-		Project: "rollout",
+		Name:        path,
+		Dir:         src.Dir,
+		Path:        filepath.Join(src.Dir, filepath.Base(path)),
+		Content:     src.Data,
+		Env:         types.NewMapping(os.Environ()),
+		Project:     "rollout",
+		ReadExtends: src.Read,
 	})
 	if err != nil {
 		return Scenario{}, err

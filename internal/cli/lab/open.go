@@ -109,7 +109,11 @@ func printOpen(io *iostreams.IOStreams, lab *labs.Lab, dir string, lp *labs.LabP
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(io.Out, "Lab %s: %s\nYour files are in %s\n\n%s\n", lab.ID, lab.Title, dir, readme)
+	text, err := renderREADME(io, readme)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(io.Out, "Lab %s: %s\nYour files are in %s\n\n%s\n", lab.ID, lab.Title, dir, text)
 	if lp == nil || lp.Last == nil {
 		fmt.Fprintf(io.Out, "Not checked yet: edit the files, then run devopsctl check in %s.\n", dir)
 		return nil

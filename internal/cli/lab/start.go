@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/iostreams"
 	"github.com/devopsctl/devopsctl/internal/labs"
+	"github.com/devopsctl/devopsctl/internal/markdown"
 	"github.com/spf13/cobra"
 )
 
@@ -145,9 +147,13 @@ func printInstructions(io *iostreams.IOStreams, lab *labs.Lab, dir string) error
 	if err != nil {
 		return err
 	}
+	text, err := renderREADME(io, readme)
+	if err != nil {
+		return err
+	}
 	out := io.Out
 	fmt.Fprintf(out, "Started lab %s: %s\nYour files are in %s\n\n", lab.ID, lab.Title, dir)
-	fmt.Fprintln(out, readme)
+	fmt.Fprintf(out, "%s\n\n", text)
 	rel := dir
 	if wd, err := os.Getwd(); err == nil {
 		if r, err := filepath.Rel(wd, dir); err == nil {
@@ -156,4 +162,23 @@ func printInstructions(io *iostreams.IOStreams, lab *labs.Lab, dir string) error
 	}
 	fmt.Fprintf(out, "Next: cd %s, edit the files, then run devopsctl check.\n", rel)
 	return nil
+}
+
+// readmeWidth wraps the instructions when stdout is no terminal, and bounds
+// them on a wide one: long lines are hard to read, but the READMEs' command
+// examples with their comments need about 90 columns.
+const readmeWidth = 100
+
+// renderREADME draws the instructions for a terminal or a pipe: headings,
+// lists and code blocks without their markdown markers, colour only when on.
+func renderREADME(io *iostreams.IOStreams, readme string) (string, error) {
+	width := readmeWidth
+	if w := io.TerminalWidth(); w > 0 {
+		width = min(w, readmeWidth)
+	}
+	out, err := markdown.Render(readme, max(width, 40), io.ColorEnabled())
+	if err != nil {
+		return "", err
+	}
+	return strings.Trim(out, "\n"), nil
 }

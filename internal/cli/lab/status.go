@@ -3,12 +3,12 @@ package lab
 import (
 	"fmt"
 	"github.com/devopsctl/devopsctl/internal/plural"
-	"text/tabwriter"
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/iostreams"
 	"github.com/devopsctl/devopsctl/internal/labs"
 	"github.com/devopsctl/devopsctl/internal/report"
+	"github.com/devopsctl/devopsctl/internal/tableprinter"
 	"github.com/spf13/cobra"
 )
 
@@ -103,8 +103,9 @@ func overallStatus(opts *StatusOptions, prog *labs.Progress) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(opts.IO.Out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LAB\tSTATUS\tLAST CHECK\tWORKSPACE")
+	t := tableprinter.New(opts.IO.Out, opts.IO.TerminalWidth())
+	t.CutOnly(2, 3)
+	t.AddRow("LAB", "STATUS", "LAST CHECK", "WORKSPACE")
 	for _, l := range cat.Labs() {
 		lp := prog.Labs[l.ID]
 		last, dir := "", ""
@@ -114,7 +115,7 @@ func overallStatus(opts *StatusOptions, prog *labs.Progress) error {
 				last = lp.Last.Summary()
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.ID, lp.Status(), last, dir)
+		t.AddRow(l.ID, string(lp.Status()), last, dir)
 	}
-	return tw.Flush()
+	return t.Render()
 }

@@ -8,12 +8,12 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/rollout"
 	"github.com/devopsctl/devopsctl/internal/swarmrun"
+	"github.com/devopsctl/devopsctl/internal/tableprinter"
 )
 
 // Engines accepted by --engine.
@@ -212,12 +212,15 @@ func describeReal(s swarmrun.Scenario) string {
 func writeRealPlain(w io.Writer, rep *realReport) error {
 	s, obs, sim, c := rep.Scenario, rep.Observed, rep.Simulated, rep.Comparison
 	fmt.Fprintf(w, "Real Swarm rollout %s\nnext to its simulation (tasks starting in %ds, as they did: %.1fs)\n\n", describeReal(s), s.SimStartupS(), s.Defaults().TaskStartup.Seconds())
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "second\t%s real\t%s simulated\tfailed\t\ttasks serving (real)\n", s.To, s.To)
-	for _, r := range rep.Rows {
-		fmt.Fprintf(tw, "%+d\t%s\t%s\t%d\t\t%s\n", r.T, pct0(r.Observed), pct0(r.Simulated), r.Failed, taskList(r.Tasks))
+	t := tableprinter.New(w, 0)
+	for col := range 4 {
+		t.AlignRight(col)
 	}
-	if err := tw.Flush(); err != nil {
+	t.AddRow("second", s.To+" real", s.To+" simulated", "failed", "tasks serving (real)")
+	for _, r := range rep.Rows {
+		t.AddRow(fmt.Sprintf("%+d", r.T), pct0(r.Observed), pct0(r.Simulated), fmt.Sprint(r.Failed), taskList(r.Tasks))
+	}
+	if err := t.Render(); err != nil {
 		return fmt.Errorf("write the comparison: %w", err)
 	}
 	fmt.Fprintln(w)

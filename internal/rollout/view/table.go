@@ -3,9 +3,9 @@ package view
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/devopsctl/devopsctl/internal/rollout"
+	"github.com/devopsctl/devopsctl/internal/tableprinter"
 )
 
 // Table is the plain per-second account of a run: for each second the phase,
@@ -15,12 +15,15 @@ import (
 // long steady stretch takes one line.
 func Table(r *rollout.Result) string {
 	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	t := tableprinter.New(&b, 0)
+	for col := range 7 {
+		t.AlignRight(col)
+	}
 	v0, v1 := "old", "new"
 	if len(r.Timeline) > 0 {
 		v0, v1 = r.Timeline[0].Versions[0].Version, r.Timeline[0].Versions[1].Version
 	}
-	fmt.Fprintf(tw, "t\tphase\t%s\t%s\tserving\ttraffic %s/%s\terrors\t\n", v0, v1, v0, v1)
+	t.AddRow("t", "phase", v0, v1, "serving", fmt.Sprintf("traffic %s/%s", v0, v1), "errors")
 	for i := 0; i < len(r.Timeline); {
 		row := tableRow(r.Timeline[i])
 		j, errs := i+1, r.Timeline[i].Errors
@@ -28,26 +31,25 @@ func Table(r *rollout.Result) string {
 			errs += r.Timeline[j].Errors
 			j++
 		}
-		t := fmt.Sprint(r.Timeline[i].T)
+		sec := fmt.Sprint(r.Timeline[i].T)
 		if j-i > 1 {
-			t = fmt.Sprintf("%d-%d", r.Timeline[i].T, r.Timeline[j-1].T)
+			sec = fmt.Sprintf("%d-%d", r.Timeline[i].T, r.Timeline[j-1].T)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t\n", t, row, errs)
+		t.AddRow(append(append([]string{sec}, row[:]...), fmt.Sprint(errs))...)
 		i = j
 	}
-	tw.Flush()
+	t.Render()
 	return b.String()
 }
 
-// tableRow is every column but t and errors, tab-separated.
-func tableRow(tk rollout.Tick) string {
+// tableRow is every column but t and errors.
+func tableRow(tk rollout.Tick) [5]string {
 	phase := tk.Phase
 	if phase == "" {
 		phase = "-"
 	}
-	return fmt.Sprintf("%s\t%s\t%s\t%d\t%d/%d",
-		phase, versionCell(tk.Versions[0]), versionCell(tk.Versions[1]), tk.Serving,
-		int(tk.Versions[0].Share*100+0.5), int(tk.Versions[1].Share*100+0.5))
+	return [5]string{phase, versionCell(tk.Versions[0]), versionCell(tk.Versions[1]), fmt.Sprint(tk.Serving),
+		fmt.Sprintf("%d/%d", int(tk.Versions[0].Share*100+0.5), int(tk.Versions[1].Share*100+0.5))}
 }
 
 // versionCell says how many of a version's instances are in each state.
@@ -75,8 +77,8 @@ func versionCell(vt rollout.VersionTick) string {
 // Summary lists the figures a run is judged by.
 func Summary(r *rollout.Result) string {
 	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	row := func(k, format string, a ...any) { fmt.Fprintf(tw, "%s\t%s\n", k, fmt.Sprintf(format, a...)) }
+	t := tableprinter.New(&b, 0)
+	row := func(k, format string, a ...any) { t.AddRow(k, fmt.Sprintf(format, a...)) }
 	row("Outcome", "%s", outcomeText(r))
 	row("Peak instances", "%d for %d replicas (%s)", r.PeakInstances, r.Replicas, extra(r.PeakInstances, r.Replicas))
 	row("Fewest serving", "%d of %d, first at t=%ds", r.MinAvailable, r.Replicas, r.MinAvailableAtS)
@@ -86,7 +88,7 @@ func Summary(r *rollout.Result) string {
 		row("Dropped", "%d found no instance ready to answer", r.Dropped)
 	}
 	row("Cost", "%d instance-seconds", r.InstanceSeconds)
-	tw.Flush()
+	t.Render()
 	return b.String()
 }
 
@@ -127,14 +129,16 @@ func Events(r *rollout.Result) string {
 // Compare is one row per run with the figures that set strategies apart.
 func Compare(rs []*rollout.Result) string {
 	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "strategy\toutcome\tpeak\tfewest serving\tmixed s\tfailed\tfailed %\tduration\tcost\t")
-	for _, r := range rs {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%ds\t%d\t\n",
-			r.Strategy, r.Outcome, r.PeakInstances, r.MinAvailable, r.MixedVersionsS,
-			r.Errors, percent(r.Errors, r.Requests), r.DurationS, r.InstanceSeconds)
+	t := tableprinter.New(&b, 0)
+	for col := range 9 {
+		t.AlignRight(col)
 	}
-	tw.Flush()
+	t.AddRow("strategy", "outcome", "peak", "fewest serving", "mixed s", "failed", "failed %", "duration", "cost")
+	for _, r := range rs {
+		t.AddRow(string(r.Strategy), r.Outcome, fmt.Sprint(r.PeakInstances), fmt.Sprint(r.MinAvailable), fmt.Sprint(r.MixedVersionsS),
+			fmt.Sprint(r.Errors), percent(r.Errors, r.Requests), fmt.Sprintf("%ds", r.DurationS), fmt.Sprint(r.InstanceSeconds))
+	}
+	t.Render()
 	fmt.Fprintln(&b, "peak: most instances at once · fewest serving: fewest instances answering users · mixed s: seconds both versions answered · cost: instance-seconds")
 	return b.String()
 }
