@@ -12,8 +12,11 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 
+	"github.com/devopsctl/devopsctl/internal/filelock"
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
@@ -51,10 +54,20 @@ func RelayImage() string {
 // only the fixture label, so `lab clean --all` leaves it: every run needs it.
 func (c *Client) ensureRelay(ctx context.Context) (string, error) {
 	tag := RelayImage()
-	if _, err := c.api.ImageInspect(ctx, tag); err == nil {
-		return tag, nil
-	} else if !client.IsErrNotFound(err) {
-		return "", fmt.Errorf("inspect the relay image: %w", err)
+	if ok, err := c.haveImage(ctx, tag); ok || err != nil {
+		return tag, err
+	}
+	// Checks started together (a class, a workshop) would each build the same
+	// image, and on a busy machine none would finish in time: one builds, the
+	// others wait for it and then find the image.
+	release, err := filelock.Acquire(ctx, relayLockPath, func() {})
+	if err == nil {
+		defer release()
+		if ok, err := c.haveImage(ctx, tag); ok || err != nil {
+			return tag, err
+		}
+	} else if ctx.Err() != nil {
+		return "", ctx.Err()
 	}
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
@@ -76,6 +89,21 @@ func (c *Client) ensureRelay(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("build the relay image from %s: %w", RelayBase, err)
 	}
 	return tag, nil
+}
+
+// relayLockPath is shared by every devopsctl process on this machine.
+var relayLockPath = filepath.Join(os.TempDir(), "devopsctl-relay-build.lock")
+
+func (c *Client) haveImage(ctx context.Context, tag string) (bool, error) {
+	_, err := c.api.ImageInspect(ctx, tag)
+	switch {
+	case err == nil:
+		return true, nil
+	case client.IsErrNotFound(err):
+		return false, nil
+	default:
+		return false, fmt.Errorf("inspect the relay image: %w", err)
+	}
 }
 
 // isolate puts a container about to be created on a network of its own: an
