@@ -65,6 +65,9 @@ type CheckSpec struct {
 // NeedsEngine reports whether the check needs the Docker engine.
 func (c *CheckSpec) NeedsEngine() bool { return c.kind.NeedsEngine }
 
+// KindInfo is the registered kind of the check: its reasons, its summary.
+func (c *CheckSpec) KindInfo() checks.Kind { return c.kind }
+
 // Duration is a time.Duration written as "90s" or "2m" in lab.yaml.
 type Duration time.Duration
 
