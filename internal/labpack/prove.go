@@ -14,6 +14,7 @@ import (
 	"github.com/devopsctl/devopsctl/internal/checks"
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/labs"
+	"github.com/devopsctl/devopsctl/internal/plural"
 )
 
 // CaseKind is what a proof runs the checks on.
@@ -64,6 +65,9 @@ type Outcome struct {
 	Summary  string
 	Report   *labs.Report
 	Duration time.Duration
+	// Dir is the workspace the case ran in (removed since); what the engine
+	// made for it carries it as its workspace label.
+	Dir string
 }
 
 // Prover runs cases on real workspaces it makes under TempDir.
@@ -118,6 +122,7 @@ func (p *Prover) prove(ctx context.Context, c Case) (Outcome, string) {
 	start := time.Now()
 	o := Outcome{Case: c}
 	dir, err := p.workspace(c)
+	o.Dir = dir
 	if dir != "" {
 		defer os.RemoveAll(dir)
 	}
@@ -248,7 +253,7 @@ func judge(o *Outcome, rep *labs.Report) {
 				}
 			}
 		} else {
-			o.Summary = fmt.Sprintf("passes all %d checks", len(rep.Checks))
+			o.Summary = "passes " + plural.All(len(rep.Checks), "check")
 		}
 	case Variant:
 		judgeWrong(o, rep)

@@ -77,9 +77,10 @@ func TestShippedLabsLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := map[string]bool{}
+	if len(cat.Labs()) == 0 {
+		t.Fatal("no lab is shipped")
+	}
 	for _, l := range cat.Labs() {
-		ids[l.ID] = true
 		if _, err := l.README(); err != nil {
 			t.Errorf("lab %s: %v", l.ID, err)
 		}
@@ -87,11 +88,6 @@ func TestShippedLabsLoad(t *testing.T) {
 			if _, err := cat.Get(l.Next); err != nil {
 				t.Errorf("lab %s: next %q: %v", l.ID, l.Next, err)
 			}
-		}
-	}
-	for _, want := range []string{"dockerfile", "env-vars", "image-size"} {
-		if !ids[want] {
-			t.Errorf("lab %s is not shipped", want)
 		}
 	}
 	if _, err := cat.Get("nope"); !errors.Is(err, ErrUnknownLab) {
