@@ -67,7 +67,11 @@ func validateRun(ctx context.Context, opts *ValidateOptions) error {
 		for _, err := range errs {
 			fmt.Fprintf(errOut, "error: %v\n", err)
 		}
-		return cmdutil.UsageError(fmt.Errorf("lab pack %s has %s; fix %s and run lab validate again", opts.Dir, plural.N(len(errs), "problem"), plural.Of(len(errs), "it", "them")))
+		them := "them"
+		if len(errs) == 1 {
+			them = "it"
+		}
+		return cmdutil.UsageError(fmt.Errorf("lab pack %s has %s; fix %s and run lab validate again", opts.Dir, plural.N(len(errs), "problem"), them))
 	}
 	variants := 0
 	for _, l := range pack.Labs {
