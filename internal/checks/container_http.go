@@ -41,7 +41,7 @@ var containerHTTPKind = Kind{
 	Summary:     "runs the built image and asks it for a page over HTTP",
 	NeedsEngine: true,
 	Reasons: []Reason{ReasonNoImage, ReasonStartFailed, ReasonEnvFileMissing, ReasonEnvFileInvalid,
-		ReasonExited, ReasonStatusMismatch, ReasonBodyMismatch, ReasonBodyForbidden, ReasonEnvNotShown,
+		ReasonExited, ReasonStatusMismatch, ReasonBodyMismatch, ReasonBodyForbidden, ReasonEnvNotShown, ReasonOutsideWorkspace,
 		ReasonNoAnswer, ReasonLocalhostOnly, ReasonWrongPort, ReasonUnquotedCommand},
 	New: newContainerHTTP,
 }

@@ -39,3 +39,48 @@ func TestKindsTableMatchesRegistry(t *testing.T) {
 		}
 	}
 }
+
+// TestKindReasonsDocumented holds each kind's section of docs/lab-packs.md to
+// the reasons the kind declares: each declared reason is named there, and each
+// row of its reason tables is a declared reason.
+func TestKindReasonsDocumented(t *testing.T) {
+	data, err := os.ReadFile("../../docs/lab-packs.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	row := regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\|")
+	for _, k := range Kinds() {
+		i := strings.Index(doc, "\n### "+k.Name+"\n")
+		if i < 0 {
+			continue // TestKindsTableMatchesRegistry reports it
+		}
+		section := doc[i+1:]
+		if j := strings.Index(section[4:], "\n### "); j >= 0 {
+			section = section[:j+4]
+		}
+		if j := strings.Index(section, "\n## "); j >= 0 {
+			section = section[:j]
+		}
+		for _, r := range k.Reasons {
+			if !strings.Contains(section, "`"+string(r)+"`") {
+				t.Errorf("docs/lab-packs.md, ### %s: reason %s is not named", k.Name, r)
+			}
+		}
+		reasonTable := false
+		for _, line := range strings.Split(section, "\n") {
+			switch {
+			case strings.HasPrefix(line, "| reason |"), strings.HasPrefix(line, "| constraint |"):
+				reasonTable = true
+				continue
+			case !strings.HasPrefix(line, "|"):
+				reasonTable = false
+				continue
+			}
+			m := row.FindStringSubmatch(line)
+			if reasonTable && m != nil && !k.HasReason(m[1]) {
+				t.Errorf("docs/lab-packs.md, ### %s: reason %s is documented but the kind does not declare it", k.Name, m[1])
+			}
+		}
+	}
+}
