@@ -47,7 +47,9 @@ func TestShippedLabsProven(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 
-	p := &labpack.Prover{Engine: eng, TempDir: t.TempDir()}
+	p := &labpack.Prover{Engine: eng, TempDir: t.TempDir(), OnDone: func(o labpack.Outcome) {
+		t.Logf("%s %s: proven %v %s (%.1fs)", o.Lab.ID, o.Name(), o.Proven, o.Summary, o.Duration.Seconds())
+	}}
 	outcomes := p.Run(ctx, pack.Labs)
 	want := 0
 	for _, l := range pack.Labs {
@@ -60,8 +62,6 @@ func TestShippedLabsProven(t *testing.T) {
 		name := o.Lab.ID + " " + o.Name()
 		if !o.Proven {
 			t.Errorf("%s is not proven:\n  %s", name, strings.Join(o.Problems, "\n  "))
-		} else {
-			t.Logf("%s: %s (%.1fs)", name, o.Summary, o.Duration.Seconds())
 		}
 		match := testenv.WorkspaceMatch(o.Dir)
 		testenv.NoLeftoversIn(t, eng, match)
