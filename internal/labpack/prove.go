@@ -228,11 +228,13 @@ func judge(o *Outcome, rep *labs.Report) {
 			o.Problems = append(o.Problems, fmt.Sprintf("check %s failed with reason %q, which kind %s does not declare", r.ID, r.Reason, r.Kind))
 		}
 	}
-	switch {
-	case rep.Interrupted:
+	if rep.Interrupted {
 		o.Problems = append(o.Problems, "interrupted")
 		return
-	case rep.EngineMissing:
+	}
+	// Without an engine, what ran may still settle the case: a starter that
+	// fails a static check fails, whatever the engine would have said.
+	if rep.EngineMissing && !settledWithoutEngine(o, rep) {
 		o.EngineMissing = true
 		o.Problems = append(o.Problems, "needs the Docker engine, and none answered")
 		return
@@ -259,6 +261,20 @@ func judge(o *Outcome, rep *labs.Report) {
 		judgeWrong(o, rep)
 	}
 	o.Proven = len(o.Problems) == 0
+}
+
+// settledWithoutEngine reports whether the checks that ran decide the case
+// though those needing the engine were skipped.
+func settledWithoutEngine(o *Outcome, rep *labs.Report) bool {
+	for _, r := range rep.Checks {
+		switch {
+		case o.Kind == Starter && r.Status == checks.Fail:
+			return true
+		case o.Kind == Variant && r.ID == o.Wrong.Check && r.Status != checks.Skip:
+			return true
+		}
+	}
+	return false
 }
 
 func judgeWrong(o *Outcome, rep *labs.Report) {
