@@ -13,10 +13,17 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// Reasons an answers check fails with, besides the shared ones.
+const (
+	ReasonWrongAnswer Reason = "wrong-answer"
+	ReasonUnanswered  Reason = "unanswered"
+)
+
 var answersKind = Kind{
 	Name:        "answers",
 	Summary:     "the learner's answers file (question id: answer) holds the expected answers; wrong ones get a nudge, never the answer",
 	NeedsEngine: false,
+	Reasons:     append([]Reason{ReasonMissing, ReasonParseError, ReasonWrongAnswer, ReasonUnanswered}, readReasons...),
 	New:         newAnswers,
 }
 
@@ -88,7 +95,7 @@ func (c *answers) Run(_ context.Context, env *Env) Result {
 	}
 	given, perr := readAnswers(data)
 	if perr != nil {
-		return Failf("parse-error", "%s:%s", c.rel, perr.Error()).
+		return Failf(ReasonParseError, "%s:%s", c.rel, perr.Error()).
 			WithHint("Each line is `question-id: your answer`, with a space after the colon; put an answer with a colon or # in quotes.")
 	}
 	var wrong, unanswered []string
@@ -107,10 +114,10 @@ func (c *answers) Run(_ context.Context, env *Env) Result {
 	n := len(c.questions)
 	switch {
 	case len(wrong) > 0:
-		r := Failf("wrong-answer", "%d of %s in %s %s not right yet: %s", len(wrong), plural.N(n, "answer"), c.rel, plural.Be(len(wrong)), strings.Join(wrong, ", ")).WithEvidence(evidence...)
+		r := Failf(ReasonWrongAnswer, "%d of %s in %s %s not right yet: %s", len(wrong), plural.N(n, "answer"), c.rel, plural.Be(len(wrong)), strings.Join(wrong, ", ")).WithEvidence(evidence...)
 		return r.WithHint(c.nudge(wrong[0]))
 	case len(unanswered) > 0:
-		return Failf("unanswered", "%d of %s in %s %s no answer yet: %s", len(unanswered), plural.N(n, "question"), c.rel, hasHave(len(unanswered)), strings.Join(unanswered, ", ")).
+		return Failf(ReasonUnanswered, "%d of %s in %s %s no answer yet: %s", len(unanswered), plural.N(n, "question"), c.rel, hasHave(len(unanswered)), strings.Join(unanswered, ", ")).
 			WithEvidence(evidence...).
 			WithHint(fmt.Sprintf("Write your answer after the colon, e.g. `%s: your answer`, and save the file.", unanswered[0]))
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,17 +36,50 @@ type Result struct {
 	Message  string
 	Hint     string
 	Evidence []string
-	// Tags name the failure reason in a stable, machine-friendly way
-	// (e.g. "no-cmd", "status-mismatch") so a lab can attach a hint to it.
+	// Reason names the failure in a stable, machine-friendly way (one of the
+	// kind's Reasons, e.g. "no-command", "status-mismatch"), so that a lab can
+	// attach a hint to it.
 	Reason string
 }
+
+// Reason names why a check failed. Each kind declares the reasons it reports
+// as constants beside its code and lists them in Kind.Reasons, so that a lab's
+// hint_for keys can be checked when the lab loads.
+type Reason string
+
+// Reasons that several kinds report.
+const (
+	ReasonMissing          Reason = "missing"
+	ReasonNearMiss         Reason = "near-miss"
+	ReasonEmpty            Reason = "empty"
+	ReasonIsDirectory      Reason = "is-directory"
+	ReasonNotText          Reason = "not-text"
+	ReasonOutsideWorkspace Reason = "outside-workspace"
+	ReasonTooLarge         Reason = "too-large"
+	ReasonNoImage          Reason = "no-image"
+	ReasonParseError       Reason = "parse-error"
+	ReasonInvalidSettings  Reason = "invalid-settings"
+	ReasonBelowMinServing  Reason = "below-min-serving"
+	ReasonOverMaxInstances Reason = "over-max-instances"
+)
+
+// ReasonTimeout is reported by the runner, for a check of any kind that did
+// not finish within its timeout.
+const ReasonTimeout Reason = "timeout"
+
+// readReasons are the reasons of any kind that reads a learner's file through
+// readLearnerFile.
+var readReasons = []Reason{ReasonOutsideWorkspace, ReasonTooLarge}
 
 // Passf, Failf, Skipf and Errorf build Results with a formatted message.
 func Passf(format string, a ...any) Result {
 	return Result{Status: Pass, Message: fmt.Sprintf(format, a...)}
 }
-func Failf(reason, format string, a ...any) Result {
-	return Result{Status: Fail, Reason: reason, Message: fmt.Sprintf(format, a...)}
+
+// Failf takes a Reason or a plain string, so that a reason computed elsewhere
+// (a Dockerfile rule's id) need not be converted.
+func Failf[R ~string](reason R, format string, a ...any) Result {
+	return Result{Status: Fail, Reason: string(reason), Message: fmt.Sprintf(format, a...)}
 }
 func Skipf(format string, a ...any) Result {
 	return Result{Status: Skip, Message: fmt.Sprintf(format, a...)}
@@ -121,8 +155,27 @@ type Kind struct {
 	// FindingsOnPass marks a kind whose evidence is advice worth reading even
 	// when the check passes, such as the warnings of a lint.
 	FindingsOnPass bool
+	// Reasons lists every reason a failing check of this kind reports
+	// (ReasonTimeout, which the runner adds, aside).
+	Reasons []Reason
 	// New decodes and validates the `with:` block of a check in lab.yaml.
 	New func(params *yaml.Node) (Check, error)
+}
+
+// HasReason reports whether the kind reports reason, or reason is the runner's
+// timeout.
+func (k Kind) HasReason(reason string) bool {
+	return reason == string(ReasonTimeout) || slices.Contains(k.Reasons, Reason(reason))
+}
+
+// ReasonNames lists the kind's reasons as strings, sorted, timeout included.
+func (k Kind) ReasonNames() []string {
+	out := []string{string(ReasonTimeout)}
+	for _, r := range k.Reasons {
+		out = append(out, string(r))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Decode decodes a `with:` block into v, rejecting unknown fields so that a typo

@@ -19,25 +19,22 @@ import (
 // Reasons a compose_file check fails with. compose_up reports the ones about
 // reading and loading the file too, since it loads the same file first.
 const (
-	ReasonComposeMissing      = "missing"
-	ReasonComposeParseError   = "parse-error"
-	ReasonComposeInvalid      = "invalid-settings"
-	ReasonServiceMissing      = "service-missing"
-	ReasonPortNotPublished    = "port-not-published"
-	ReasonEnvMissing          = "env-missing"
-	ReasonEnvWrongHost        = "env-wrong-host"
-	ReasonDependsOnMissing    = "depends-on-missing"
-	ReasonDependsOnNotHealthy = "depends-on-not-healthy"
-	ReasonNoHealthcheck       = "no-healthcheck"
-	ReasonNoSharedNetwork     = "no-shared-network"
-	ReasonEnvFileMissing      = "env-file-missing"
-	ReasonEnvFileInvalid      = "env-file-invalid"
-	ReasonComposeOutside      = "outside-workspace"
-	ReasonComposeTooLarge     = "too-large"
+	ReasonComposeMissing      Reason = "missing"
+	ReasonComposeParseError   Reason = "parse-error"
+	ReasonComposeInvalid      Reason = "invalid-settings"
+	ReasonServiceMissing      Reason = "service-missing"
+	ReasonPortNotPublished    Reason = "port-not-published"
+	ReasonEnvWrongHost        Reason = "env-wrong-host"
+	ReasonDependsOnMissing    Reason = "depends-on-missing"
+	ReasonDependsOnNotHealthy Reason = "depends-on-not-healthy"
+	ReasonNoHealthcheck       Reason = "no-healthcheck"
+	ReasonNoSharedNetwork     Reason = "no-shared-network"
+	ReasonComposeOutside      Reason = "outside-workspace"
+	ReasonComposeTooLarge     Reason = "too-large"
 )
 
 // composeLoadReasons are the reasons of reading and loading a compose file.
-var composeLoadReasons = []string{
+var composeLoadReasons = []Reason{
 	ReasonComposeMissing, ReasonComposeParseError, ReasonComposeInvalid,
 	ReasonEnvFileMissing, ReasonEnvFileInvalid, ReasonComposeOutside, ReasonComposeTooLarge,
 }

@@ -92,7 +92,7 @@ func TestComposeFile(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		files   map[string]string
-		reason  string
+		reason  Reason
 		inMsg   string
 		setup   func(t *testing.T, dir string)
 		withArg string
@@ -142,7 +142,7 @@ func TestComposeFile(t *testing.T) {
 				wantStatus(t, r, Pass, "")
 				return
 			}
-			wantStatus(t, r, Fail, tc.reason)
+			wantStatus(t, r, Fail, string(tc.reason))
 			if !strings.Contains(r.Message, tc.inMsg) {
 				t.Errorf("message %q does not mention %q", r.Message, tc.inMsg)
 			}

@@ -79,7 +79,7 @@ func TestComposeUpProbe(t *testing.T) {
 		name   string
 		faults faults
 		down   bool
-		reason string
+		reason Reason
 	}{
 		{name: "working project"},
 		{name: "page without the sum", faults: faults{noSum: true}, reason: ReasonPageWrong},
@@ -120,7 +120,7 @@ func TestComposeUpProbe(t *testing.T) {
 				}
 				return
 			}
-			wantStatus(t, r, Fail, tc.reason)
+			wantStatus(t, r, Fail, string(tc.reason))
 		})
 	}
 }
@@ -185,7 +185,11 @@ type projectFake struct {
 // not have, a bind mount of a host folder, host networking.
 func TestComposeUpRefuses(t *testing.T) {
 	sol := composeSolution(t)
-	for _, tc := range []struct{ name, old, new, reason, inMsg string }{
+	for _, tc := range []struct {
+		name, old, new string
+		reason         Reason
+		inMsg          string
+	}{
 		{"parent folder", "build: ./maths", "build: ..", ReasonComposeOutside, "builds from .., which is outside"},
 		{"absolute folder", "build: ./maths", "build: /etc", ReasonComposeOutside, "outside the workspace"},
 		{"remote context", "build: ./maths", "build: https://example.com/repo.git", ReasonComposeOutside, "outside the workspace"},
@@ -218,7 +222,7 @@ func TestComposeUpRefuses(t *testing.T) {
 			}}
 			env := &Env{Dir: dir, LabID: "compose", Engine: eng, Progress: io.Discard, Timeout: time.Minute}
 			r := mustCheck(t, "compose_up", "").Run(context.Background(), env)
-			wantStatus(t, r, Fail, tc.reason)
+			wantStatus(t, r, Fail, string(tc.reason))
 			if !strings.Contains(r.Message, tc.inMsg) {
 				t.Errorf("message %q does not mention %q", r.Message, tc.inMsg)
 			}

@@ -24,16 +24,15 @@ import (
 // Reasons a compose_up check fails with, besides those of loading the file
 // (composeLoadReasons) and port-not-published.
 const (
-	ReasonComposeUnsupported = "unsupported"
-	ReasonImageMissing       = "image-missing"
-	ReasonServiceBuildFailed = "build-failed"
-	ReasonServiceStartFailed = "start-failed"
-	ReasonServiceExited      = "exited"
-	ReasonServiceUnhealthy   = "unhealthy"
-	ReasonNoAnswer           = "no-answer"
-	ReasonPageWrong          = "page-wrong"
-	ReasonLikeNotCounted     = "like-not-counted"
-	ReasonLikesLost          = "likes-lost"
+	ReasonComposeUnsupported Reason = "unsupported"
+	ReasonImageMissing       Reason = "image-missing"
+	ReasonServiceBuildFailed Reason = "build-failed"
+	ReasonServiceStartFailed Reason = "start-failed"
+	ReasonServiceExited      Reason = "exited"
+	ReasonServiceUnhealthy   Reason = "unhealthy"
+	ReasonPageWrong          Reason = "page-wrong"
+	ReasonLikeNotCounted     Reason = "like-not-counted"
+	ReasonLikesLost          Reason = "likes-lost"
 )
 
 // ComposeUpReasons lists every reason a compose_up check reports.

@@ -69,7 +69,8 @@ func TestComposeUpReal(t *testing.T) {
 	for _, tc := range []struct {
 		name, compose string
 		extra         map[string]string
-		reason, inMsg string
+		reason        Reason
+		inMsg         string
 		with          string
 	}{
 		{name: "shipped solution", compose: fast},
@@ -95,7 +96,7 @@ func TestComposeUpReal(t *testing.T) {
 				wantStatus(t, r, Pass, "")
 				return
 			}
-			wantStatus(t, r, Fail, tc.reason)
+			wantStatus(t, r, Fail, string(tc.reason))
 			if !strings.Contains(r.Message, tc.inMsg) {
 				t.Errorf("message %q does not mention %q", r.Message, tc.inMsg)
 			}

@@ -28,7 +28,7 @@ func (c *containerHTTP) noAnswer(env *Env, id string, lastErr error) Result {
 		return r
 	}
 	logs, _ := env.Engine.ContainerLogs(ctx, id, 20)
-	r := Failf("no-answer", "The container is running, but nothing answered on port %d within %s (last attempt: %v).", c.Port, time.Duration(c.Startup), shortNetErr(lastErr)).
+	r := Failf(ReasonNoAnswer, "The container is running, but nothing answered on port %d within %s (last attempt: %v).", c.Port, time.Duration(c.Startup), shortNetErr(lastErr)).
 		WithEvidence(logLines(logs)...).
 		WithHint(fmt.Sprintf("Your server must listen on port %d on all interfaces (0.0.0.0), not only on localhost inside the container.", c.Port))
 	sockets, err := env.Engine.ListeningSockets(ctx, id, env.Labels())
@@ -57,7 +57,7 @@ func diagnoseSockets(r Result, port int, sockets []docker.Socket) Result {
 	evidence := "listening inside the container: " + strings.Join(all, ", ")
 	switch {
 	case len(onPort) > 0 && !slices.ContainsFunc(onPort, func(s docker.Socket) bool { return !s.Loopback() }):
-		return Failf("localhost-only", "The app listens on %s inside the container, which only the container itself can reach: listen on 0.0.0.0, not %s.", onPort[0], onPort[0].IP).
+		return Failf(ReasonLocalhostOnly, "The app listens on %s inside the container, which only the container itself can reach: listen on 0.0.0.0, not %s.", onPort[0], onPort[0].IP).
 			WithEvidence(evidence).
 			WithHint(fmt.Sprintf("Docker forwards a published port to the container's own network address, never to its loopback. Make the server listen on 0.0.0.0:%d (in Go, \":%d\" or \"0.0.0.0:%d\" rather than \"localhost:%d\").", port, port, port, port))
 	case len(onPort) == 0:
@@ -67,7 +67,7 @@ func diagnoseSockets(r Result, port int, sockets []docker.Socket) Result {
 				ports = append(ports, p)
 			}
 		}
-		return Failf("wrong-port", "The app listens inside the container on port %s, not on %d, where the lab asks for it.", strings.Join(ports, ", "), port).
+		return Failf(ReasonWrongPort, "The app listens inside the container on port %s, not on %d, where the lab asks for it.", strings.Join(ports, ", "), port).
 			WithEvidence(evidence).
 			WithHint(fmt.Sprintf("Make the app listen on port %d: check the port in its code and the PORT variable it is given (ENV, -e, --env-file).", port))
 	}
@@ -98,7 +98,7 @@ func unquotedCommand(env *Env, st docker.ContainerState) (Result, bool) {
 		if !ok {
 			continue
 		}
-		return Failf("unquoted-command", "The container stopped at once (exit code 127): %s %s is not JSON, so /bin/sh looked for a program called %q and found none. The brackets need double quotes around each word: %s %s.",
+		return Failf(ReasonUnquotedCommand, "The container stopped at once (exit code 127): %s %s is not JSON, so /bin/sh looked for a program called %q and found none. The brackets need double quotes around each word: %s %s.",
 			c.name, c.argv[2], strings.Fields(c.argv[2])[0], c.name, fix).
 			WithEvidence("image " + strings.ToLower(c.name) + ": " + argv(c.argv)).
 			WithHint(fmt.Sprintf("Write %s %s in the Dockerfile and build again.", c.name, fix)), true

@@ -19,11 +19,31 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// Reasons a container_http check fails with, besides the shared ones. The
+// diagnosis of a silent container (container_diagnosis.go) adds the last four.
+const (
+	ReasonStartFailed     Reason = "start-failed"
+	ReasonEnvFileMissing  Reason = "env-file-missing"
+	ReasonEnvFileInvalid  Reason = "env-file-invalid"
+	ReasonExited          Reason = "exited"
+	ReasonStatusMismatch  Reason = "status-mismatch"
+	ReasonBodyMismatch    Reason = "body-mismatch"
+	ReasonBodyForbidden   Reason = "body-forbidden"
+	ReasonEnvNotShown     Reason = "env-not-shown"
+	ReasonNoAnswer        Reason = "no-answer"
+	ReasonLocalhostOnly   Reason = "localhost-only"
+	ReasonWrongPort       Reason = "wrong-port"
+	ReasonUnquotedCommand Reason = "unquoted-command"
+)
+
 var containerHTTPKind = Kind{
 	Name:        "container_http",
 	Summary:     "runs the built image and asks it for a page over HTTP",
 	NeedsEngine: true,
-	New:         newContainerHTTP,
+	Reasons: []Reason{ReasonNoImage, ReasonStartFailed, ReasonEnvFileMissing, ReasonEnvFileInvalid,
+		ReasonExited, ReasonStatusMismatch, ReasonBodyMismatch, ReasonBodyForbidden, ReasonEnvNotShown, ReasonOutsideWorkspace,
+		ReasonNoAnswer, ReasonLocalhostOnly, ReasonWrongPort, ReasonUnquotedCommand},
+	New: newContainerHTTP,
 }
 
 type containerHTTP struct {
@@ -93,7 +113,7 @@ func newContainerHTTP(params *yaml.Node) (Check, error) {
 func (c *containerHTTP) Run(ctx context.Context, env *Env) Result {
 	if _, err := env.Engine.InspectImage(ctx, env.ImageTag()); err != nil {
 		if errors.Is(err, docker.ErrNotFound) {
-			return Failf("no-image", "There is no image %s to run yet: it is made by the build step.", env.ImageTag())
+			return Failf(ReasonNoImage, "There is no image %s to run yet: it is made by the build step.", env.ImageTag())
 		}
 		return Errorf("%v", err)
 	}
@@ -126,7 +146,7 @@ func (c *containerHTTP) Run(ctx context.Context, env *Env) Result {
 		if ctx.Err() != nil {
 			return Errorf("stopped before the container started")
 		}
-		return Failf("start-failed", "The container could not start: %v", err).
+		return Failf(ReasonStartFailed, "The container could not start: %v", err).
 			WithHint("Check ENTRYPOINT and CMD: the program they name must exist in the image.")
 	}
 	addr := ctr.HostPorts[port]
@@ -155,11 +175,11 @@ func (c *containerHTTP) environment(env *Env) (vars []string, values map[string]
 			return nil, nil, &r
 		}
 		if errors.Is(err, os.ErrNotExist) {
-			r := Failf("env-file-missing", "There is no %s in your workspace.", c.EnvFile)
+			r := Failf(ReasonEnvFileMissing, "There is no %s in your workspace.", c.EnvFile)
 			return nil, nil, &r
 		}
 		if err != nil {
-			r := Failf("env-file-invalid", "%v", err).WithHint("Each line of an env file is NAME=value, with no spaces around = and no quotes needed; lines starting with # are comments.")
+			r := Failf(ReasonEnvFileInvalid, "%v", err).WithHint("Each line of an env file is NAME=value, with no spaces around = and no quotes needed; lines starting with # are comments.")
 			return nil, nil, &r
 		}
 		for _, kv := range fileVars {
@@ -244,7 +264,7 @@ func (c *containerHTTP) exited(env *Env, id string, st docker.ContainerState) Re
 	if st.Error != "" {
 		why += ": " + st.Error
 	}
-	return Failf("exited", "The container stopped right after starting (%s), so there was no server to ask.", why).
+	return Failf(ReasonExited, "The container stopped right after starting (%s), so there was no server to ask.", why).
 		WithEvidence(logLines(logs)...).
 		WithHint("A container lives as long as its main process. Check that CMD starts the server and that the server does not crash: its output is shown above.")
 }
@@ -252,20 +272,20 @@ func (c *containerHTTP) exited(env *Env, id string, st docker.ContainerState) Re
 func (c *containerHTTP) judge(resp *http.Response, body string, values map[string]string) Result {
 	evidence := []string{fmt.Sprintf("GET %s -> %s", c.Path, resp.Status), "body: " + excerpt(body, 200)}
 	if resp.StatusCode != c.Status {
-		return Failf("status-mismatch", "GET %s answered %d; the lab expects %d.", c.Path, resp.StatusCode, c.Status).WithEvidence(evidence...)
+		return Failf(ReasonStatusMismatch, "GET %s answered %d; the lab expects %d.", c.Path, resp.StatusCode, c.Status).WithEvidence(evidence...)
 	}
 	if c.body != nil && !c.body.MatchString(body) {
-		return Failf("body-mismatch", "The page at %s does not show what the lab expects (it should match %q).", c.Path, c.Body).WithEvidence(evidence...)
+		return Failf(ReasonBodyMismatch, "The page at %s does not show what the lab expects (it should match %q).", c.Path, c.Body).WithEvidence(evidence...)
 	}
 	if c.bodyNot != nil {
 		if m := c.bodyNot.FindString(body); m != "" {
-			return Failf("body-forbidden", "The page at %s still shows %q.", c.Path, m).WithEvidence(evidence...)
+			return Failf(ReasonBodyForbidden, "The page at %s still shows %q.", c.Path, m).WithEvidence(evidence...)
 		}
 	}
 	for _, name := range c.ContainsEnv {
 		v := values[name]
 		if v == "" || !strings.Contains(body, v) {
-			return Failf("env-not-shown", "The container was started with %s=%s, but the page does not show %q.", name, v, v).WithEvidence(evidence...).
+			return Failf(ReasonEnvNotShown, "The container was started with %s=%s, but the page does not show %q.", name, v, v).WithEvidence(evidence...).
 				WithHint(fmt.Sprintf("A value given at run time (docker run -e %s=…) must win over the image's default: do not hard-code %s in CMD or ENTRYPOINT.", name, name))
 		}
 	}

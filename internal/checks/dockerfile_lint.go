@@ -18,6 +18,7 @@ var dockerfileLintKind = Kind{
 	Summary:        "lint a Dockerfile with BuildKit's parser and rules plus beginner rules; fail_on picks the severity that fails",
 	NeedsEngine:    false,
 	FindingsOnPass: true,
+	Reasons:        dockerfileLintReasons(),
 	New:            newDockerfileLint,
 }
 
@@ -54,6 +55,16 @@ func newDockerfileLint(params *yaml.Node) (Check, error) {
 		ignore[id] = true
 	}
 	return &dockerfileLint{rel: rel, failOn: failOn, ignore: ignore}, nil
+}
+
+// dockerfileLintReasons are the ids of the linter's rules (the first failing
+// finding's rule is the reason) and the reasons of a file that cannot be read.
+func dockerfileLintReasons() []Reason {
+	out := []Reason{ReasonMissing, ReasonIsDirectory}
+	for _, id := range ruleIDs() {
+		out = append(out, Reason(id))
+	}
+	return append(out, readReasons...)
 }
 
 func ruleIDs() []string {
@@ -98,8 +109,8 @@ func (c *dockerfileLint) unreadable(dir string, err error) Result {
 	case errors.Is(err, fs.ErrNotExist) || isNotDir(err):
 		miss := missingFile(dir, c.rel)
 		r := miss
-		r.Reason = "missing"
-		if miss.Reason == "near-miss" {
+		r.Reason = string(ReasonMissing)
+		if miss.Reason == string(ReasonNearMiss) {
 			r.Message = fmt.Sprintf("%s not found: %s", c.rel, miss.Message)
 		}
 		return r
@@ -107,7 +118,7 @@ func (c *dockerfileLint) unreadable(dir string, err error) Result {
 		r, _ := unreadableLearnerFile(c.rel, err)
 		return r
 	case errors.Is(err, errIsDir):
-		return Failf("is-directory", "%s is a directory, not a file", c.rel).
+		return Failf(ReasonIsDirectory, "%s is a directory, not a file", c.rel).
 			WithHint(fmt.Sprintf("a Dockerfile is a plain text file; create %s as a file", c.rel))
 	default:
 		return Errorf("cannot read %s: %v", c.rel, err)

@@ -21,6 +21,7 @@ var fileExistsKind = Kind{
 	Name:        "file_exists",
 	Summary:     "a file exists in the workspace (optionally non-empty); near-miss names such as Dockerfile.txt are explained",
 	NeedsEngine: false,
+	Reasons:     []Reason{ReasonMissing, ReasonNearMiss, ReasonEmpty, ReasonIsDirectory, ReasonOutsideWorkspace},
 	New:         newFileExists,
 }
 
@@ -71,10 +72,10 @@ func (c *fileExists) Run(_ context.Context, env *Env) Result {
 	case errors.Is(err, ErrOutsideWorkspace):
 		return outsideWorkspace(c.rel)
 	case err == nil && info.IsDir():
-		return Failf("is-directory", "%s is a directory, not a file", c.rel).
+		return Failf(ReasonIsDirectory, "%s is a directory, not a file", c.rel).
 			WithHint(fmt.Sprintf("remove or rename the directory %s and create a file with that name instead", c.rel))
 	case err == nil && c.nonEmpty && info.Size() == 0:
-		return Failf("empty", "%s exists but is empty (0 bytes)", c.rel).
+		return Failf(ReasonEmpty, "%s exists but is empty (0 bytes)", c.rel).
 			WithHint(fmt.Sprintf("write its content and save it; check that your editor saved %s and not another copy", c.rel))
 	case err == nil:
 		return Passf("%s exists (%s)", c.rel, plural.N(int(info.Size()), "byte"))
@@ -104,7 +105,7 @@ func learnerFile(env *Env, kind, rel string) (full string, res Result, ok bool) 
 		return "", outsideWorkspace(rel), false
 	case errors.Is(err, fs.ErrNotExist):
 		r := missingFile(env.Dir, rel)
-		r.Reason = "missing"
+		r.Reason = string(ReasonMissing)
 		return "", r, false
 	}
 	return full, Result{}, true
@@ -114,18 +115,18 @@ func missingFile(dir, rel string) Result {
 	parent := path.Dir(rel)
 	entries, err := os.ReadDir(filepath.Join(dir, filepath.FromSlash(parent)))
 	if err != nil {
-		r := Failf("missing", "%s not found: the directory %s does not exist in the workspace", rel, parent)
+		r := Failf(ReasonMissing, "%s not found: the directory %s does not exist in the workspace", rel, parent)
 		return r.WithHint(fmt.Sprintf("create the directory %s and the file %s in it", parent, path.Base(rel)))
 	}
 	misses := nearMisses(path.Base(rel), entries)
 	if len(misses) == 0 {
-		r := Failf("missing", "%s not found in the workspace", rel).
+		r := Failf(ReasonMissing, "%s not found in the workspace", rel).
 			WithHint(fmt.Sprintf("create the file %s (names are case-sensitive)", rel))
 		return r.WithEvidence(listing(parent, entries)...)
 	}
 	best := misses[0]
 	found := path.Join(parent, best.name)
-	r := Failf("near-miss", "found %q — the file must be named exactly %q%s (rename it: mv %s %s)",
+	r := Failf(ReasonNearMiss, "found %q — the file must be named exactly %q%s (rename it: mv %s %s)",
 		found, rel, best.why, shellQuote(found), shellQuote(rel))
 	r = r.WithHint(best.hint)
 	for _, m := range misses[1:] {

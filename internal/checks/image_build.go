@@ -17,11 +17,22 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// Reasons an image_build check fails with, besides the shared ones.
+const (
+	ReasonContextTooLarge Reason = "context-too-large"
+	ReasonBaseMissing     Reason = "base-missing"
+	ReasonCopyFailed      Reason = "copy-failed"
+	ReasonRunFailed       Reason = "run-failed"
+	ReasonBuildFailed     Reason = "build-failed"
+)
+
 var imageBuildKind = Kind{
 	Name:        "image_build",
 	Summary:     "builds the workspace's Dockerfile on the Docker engine",
 	NeedsEngine: true,
-	New:         newImageBuild,
+	Reasons: append([]Reason{ReasonMissing, ReasonEmpty, ReasonNotText, ReasonContextTooLarge, ReasonBaseMissing,
+		ReasonCopyFailed, ReasonRunFailed, ReasonBuildFailed}, readReasons...),
+	New: newImageBuild,
 }
 
 type imageBuild struct {
@@ -60,18 +71,18 @@ func (c *imageBuild) Run(ctx context.Context, env *Env) Result {
 	}
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return Failf("missing", "There is no %s in your workspace, so there is nothing to build.", c.Dockerfile)
+		return Failf(ReasonMissing, "There is no %s in your workspace, so there is nothing to build.", c.Dockerfile)
 	case err != nil:
 		return Errorf("read %s: %v", c.Dockerfile, err)
 	case len(bytes.TrimSpace(data)) == 0:
-		return Failf("empty", "%s is empty: the engine needs at least a FROM line to build an image.", c.Dockerfile)
+		return Failf(ReasonEmpty, "%s is empty: the engine needs at least a FROM line to build an image.", c.Dockerfile)
 	case !looksLikeText(data):
-		return Failf("not-text", "%s is not a text file (it holds binary data), so it cannot be built.", c.Dockerfile)
+		return Failf(ReasonNotText, "%s is not a text file (it holds binary data), so it cannot be built.", c.Dockerfile)
 	}
 	buildCtx, err := BuildContext(env.Dir, c.Dockerfile, int64(c.MaxContextMB*1e6))
 	var tooLarge *ErrContextTooLarge
 	if errors.As(err, &tooLarge) {
-		return Failf("context-too-large", "Your build context (the files sent to the engine) is %s; the lab allows %s.", humanBytes(tooLarge.Size), humanBytes(tooLarge.Limit)).
+		return Failf(ReasonContextTooLarge, "Your build context (the files sent to the engine) is %s; the lab allows %s.", humanBytes(tooLarge.Size), humanBytes(tooLarge.Limit)).
 			WithEvidence(append([]string{"largest files:"}, tooLarge.Biggest...)...).
 			WithHint("List what the image does not need (build output, .git, big data files) in a .dockerignore file.")
 	}
@@ -140,7 +151,7 @@ func buildFailure(name string, dockerfile []byte, be *docker.BuildError) Result 
 			if len(base) > 5 {
 				base = strings.Fields(base[5:])[0]
 			}
-			return Failf("base-missing", "%s: the base image %q is not on this machine and cannot be downloaded here.", where, base).
+			return Failf(ReasonBaseMissing, "%s: the base image %q is not on this machine and cannot be downloaded here.", where, base).
 				WithEvidence(be.Message).
 				WithHint("Check the image name and tag for typos. Offline, only images already on the engine can be used: `docker images` lists them.")
 		}
@@ -200,15 +211,15 @@ func buildTimeout(name string, dockerfile []byte, step string, limit time.Durati
 
 // stepFailure names the failure after the instruction that failed, so that a
 // lab's hint speaks of that instruction and not of another step.
-func stepFailure(instr string) (reason, hint string) {
+func stepFailure(instr string) (reason Reason, hint string) {
 	word, _, _ := strings.Cut(strings.TrimSpace(instr), " ")
 	switch strings.ToUpper(word) {
 	case "COPY", "ADD":
-		return "copy-failed", "COPY reads from your lab folder (the build context): check the spelling of the source path, that the file is next to the Dockerfile, and that .dockerignore does not leave it out."
+		return ReasonCopyFailed, "COPY reads from your lab folder (the build context): check the spelling of the source path, that the file is next to the Dockerfile, and that .dockerignore does not leave it out."
 	case "RUN":
-		return "run-failed", "The command in this RUN step failed: the lines above, from the build output, say why. Try the command by hand in a container of the base image."
+		return ReasonRunFailed, "The command in this RUN step failed: the lines above, from the build output, say why. Try the command by hand in a container of the base image."
 	}
-	return "build-failed", "Read the last lines of the build output above: they say why the step failed."
+	return ReasonBuildFailed, "Read the last lines of the build output above: they say why the step failed."
 }
 
 // instructionLine maps the engine's step number (instructions counted across all

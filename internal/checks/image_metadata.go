@@ -14,11 +14,24 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// Reasons an image_metadata check fails with, besides no-image. runs-as-root
+// and no-command are the words the Dockerfile linter uses for the same faults.
+const (
+	ReasonPortNotExposed Reason = "port-not-exposed"
+	ReasonEnvMissing     Reason = "env-missing"
+	ReasonEnvMismatch    Reason = "env-mismatch"
+	ReasonRunsAsRoot     Reason = "runs-as-root"
+	ReasonNoCommand      Reason = "no-command"
+	ReasonLabelMissing   Reason = "label-missing"
+)
+
 var imageMetadataKind = Kind{
 	Name:        "image_metadata",
 	Summary:     "inspects the built image: exposed ports, environment, user, command, labels",
 	NeedsEngine: true,
-	New:         newImageMetadata,
+	Reasons: []Reason{ReasonNoImage, ReasonPortNotExposed, ReasonEnvMissing, ReasonEnvMismatch,
+		ReasonRunsAsRoot, ReasonNoCommand, ReasonLabelMissing},
+	New: newImageMetadata,
 }
 
 type imageMetadata struct {
@@ -68,12 +81,15 @@ func compileAll(field string, m map[string]string) (map[string]*regexp.Regexp, e
 }
 
 // problem is one way the image differs from what the lab asks.
-type problem struct{ reason, msg string }
+type problem struct {
+	reason Reason
+	msg    string
+}
 
 func (c *imageMetadata) Run(ctx context.Context, env *Env) Result {
 	img, err := env.Engine.InspectImage(ctx, env.ImageTag())
 	if errors.Is(err, docker.ErrNotFound) {
-		return Failf("no-image", "There is no image %s to inspect yet: it is made by the build step.", env.ImageTag())
+		return Failf(ReasonNoImage, "There is no image %s to inspect yet: it is made by the build step.", env.ImageTag())
 	}
 	if err != nil {
 		return Errorf("%v", err)
@@ -81,34 +97,34 @@ func (c *imageMetadata) Run(ctx context.Context, env *Env) Result {
 	var probs []problem
 	for _, p := range c.ExposedPorts {
 		if !slices.Contains(img.ExposedPorts, p) {
-			probs = append(probs, problem{"port-not-exposed", fmt.Sprintf("port %s is not exposed (exposed: %s)", p, listOrNone(img.ExposedPorts))})
+			probs = append(probs, problem{ReasonPortNotExposed, fmt.Sprintf("port %s is not exposed (exposed: %s)", p, listOrNone(img.ExposedPorts))})
 		}
 	}
 	vars := envMap(img.Env)
 	for _, k := range c.EnvSet {
 		if vars[k] == "" {
-			probs = append(probs, problem{"env-missing", fmt.Sprintf("the image gives no value to %s", k)})
+			probs = append(probs, problem{ReasonEnvMissing, fmt.Sprintf("the image gives no value to %s", k)})
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.env)) {
 		v, ok := vars[k]
 		switch {
 		case !ok:
-			probs = append(probs, problem{"env-missing", fmt.Sprintf("the image does not set %s", k)})
+			probs = append(probs, problem{ReasonEnvMissing, fmt.Sprintf("the image does not set %s", k)})
 		case !c.env[k].MatchString(v):
-			probs = append(probs, problem{"env-mismatch", fmt.Sprintf("%s is %q, which is not what the lab asks (%s)", k, v, c.Env[k])})
+			probs = append(probs, problem{ReasonEnvMismatch, fmt.Sprintf("%s is %q, which is not what the lab asks (%s)", k, v, c.Env[k])})
 		}
 	}
 	if c.NonRootUser && isRoot(img.User) {
-		probs = append(probs, problem{"runs-as-root", "the container would run as root (no USER, or USER root)"})
+		probs = append(probs, problem{ReasonRunsAsRoot, "the container would run as root (no USER, or USER root)"})
 	}
 	if c.Command && len(img.Entrypoint) == 0 && len(img.Cmd) == 0 {
-		probs = append(probs, problem{"no-command", "the image says nothing about what to run (no CMD or ENTRYPOINT)"})
+		probs = append(probs, problem{ReasonNoCommand, "the image says nothing about what to run (no CMD or ENTRYPOINT)"})
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.labels)) {
 		v, ok := img.Labels[k]
 		if !ok || !c.labels[k].MatchString(v) {
-			probs = append(probs, problem{"label-missing", fmt.Sprintf("label %s is missing or does not match %s", k, c.Labels[k])})
+			probs = append(probs, problem{ReasonLabelMissing, fmt.Sprintf("label %s is missing or does not match %s", k, c.Labels[k])})
 		}
 	}
 	evidence := []string{

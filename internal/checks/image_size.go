@@ -10,10 +10,15 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// ReasonTooManyLayers: the image has more layers than the lab allows (an image
+// over max_mb fails with the shared too-large).
+const ReasonTooManyLayers Reason = "too-many-layers"
+
 var imageSizeKind = Kind{
 	Name:        "image_size",
 	Summary:     "keeps the built image under a size and layer budget",
 	NeedsEngine: true,
+	Reasons:     []Reason{ReasonNoImage, ReasonTooLarge, ReasonTooManyLayers},
 	New:         newImageSize,
 }
 
@@ -36,7 +41,7 @@ func newImageSize(params *yaml.Node) (Check, error) {
 func (c *imageSize) Run(ctx context.Context, env *Env) Result {
 	img, err := env.Engine.InspectImage(ctx, env.ImageTag())
 	if errors.Is(err, docker.ErrNotFound) {
-		return Failf("no-image", "There is no image %s to measure yet: it is made by the build step.", env.ImageTag())
+		return Failf(ReasonNoImage, "There is no image %s to measure yet: it is made by the build step.", env.ImageTag())
 	}
 	if err != nil {
 		return Errorf("%v", err)
@@ -44,12 +49,12 @@ func (c *imageSize) Run(ctx context.Context, env *Env) Result {
 	mb := float64(img.Size) / 1e6
 	evidence := fmt.Sprintf("size %.1f MB, %s", mb, plural.N(img.Layers, "layer"))
 	if c.MaxMB > 0 && mb > c.MaxMB {
-		return Failf("too-large", "Your image is %.1f MB; the lab asks for at most %.0f MB (%.0f times too big).", mb, c.MaxMB, mb/c.MaxMB).
+		return Failf(ReasonTooLarge, "Your image is %.1f MB; the lab asks for at most %.0f MB (%.0f times too big).", mb, c.MaxMB, mb/c.MaxMB).
 			WithEvidence(evidence).
 			WithHint("Build in one stage and copy only the finished program into a small final stage (FROM scratch or a tiny base).")
 	}
 	if c.MaxLayers > 0 && img.Layers > c.MaxLayers {
-		return Failf("too-many-layers", "Your image has %s; the lab asks for at most %d.", plural.N(img.Layers, "layer"), c.MaxLayers).
+		return Failf(ReasonTooManyLayers, "Your image has %s; the lab asks for at most %d.", plural.N(img.Layers, "layer"), c.MaxLayers).
 			WithEvidence(evidence).
 			WithHint("Every RUN, COPY and ADD adds a layer: join related RUN commands with &&, and copy what belongs together in one COPY.")
 	}

@@ -17,11 +17,23 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// Reasons a rollout_sim check fails with, besides the shared ones: one for
+// each constraint a release can break.
+const (
+	ReasonBelowMinAvailable Reason = "below-min-available"
+	ReasonTooManyFailures   Reason = "too-many-failures"
+	ReasonNotRolledBack     Reason = "not-rolled-back"
+	ReasonNotPromoted       Reason = "not-promoted"
+)
+
 var rolloutSimKind = Kind{
 	Name:        "rollout_sim",
 	Summary:     "simulates the rollout settings in a workspace file (compose deploy.update_config, or a rolling/blue-green/canary spec) for each release the lab names and checks the lab's limits second by second",
 	NeedsEngine: false,
-	New:         newRolloutSim,
+	Reasons: []Reason{ReasonMissing, ReasonOutsideWorkspace, ReasonParseError, ReasonInvalidSettings,
+		ReasonBelowMinServing, ReasonBelowMinAvailable, ReasonOverMaxInstances, ReasonTooManyFailures,
+		ReasonNotRolledBack, ReasonNotPromoted},
+	New: newRolloutSim,
 }
 
 // rolloutSimParams is the `with:` block: the learner's file, the scenario the
@@ -134,7 +146,7 @@ func (c *rolloutSim) Run(ctx context.Context, env *Env) Result {
 		sc.To.ErrorRate = rel.ErrorRate
 		r, err := rollout.Simulate(sc)
 		if err != nil {
-			return Failf("invalid-settings", "%s: these settings cannot run: %s", c.rel, cleanScenarioErr(err)).
+			return Failf(ReasonInvalidSettings, "%s: these settings cannot run: %s", c.rel, cleanScenarioErr(err)).
 				WithHint("Fix the value the message names; the lab README lists what each setting means.")
 		}
 		line := runSummary(rel, r)
@@ -171,17 +183,17 @@ func (c *rolloutSim) scenario(ctx context.Context, env *Env, full string) (sc ro
 		}
 		spec, err := parseRolloutSpec(data)
 		if err != nil {
-			return sc, Failf("parse-error", "%s:%s", c.rel, err.Error()).
+			return sc, Failf(ReasonParseError, "%s:%s", c.rel, err.Error()).
 				WithHint("Compare your file with the example in the lab README: indentation, spelling of each key, and a space after every colon."), false
 		}
 		sc.Strategy, fileReplicas = spec.strategy, spec.Replicas
 	}
 	if fileReplicas != 0 && fileReplicas != c.p.Replicas {
-		return sc, Failf("invalid-settings", "%s asks for %d replicas, but this lab runs the service with %d", c.rel, fileReplicas, c.p.Replicas).
+		return sc, Failf(ReasonInvalidSettings, "%s asks for %d replicas, but this lab runs the service with %d", c.rel, fileReplicas, c.p.Replicas).
 			WithHint(fmt.Sprintf("Set replicas to %d (or leave it out); the rollout settings are what you tune here.", c.p.Replicas)), false
 	}
 	if len(c.p.Strategies) > 0 && !slices.Contains(c.p.Strategies, sc.Strategy.Kind) {
-		return sc, Failf("invalid-settings", "%s uses a %s rollout, but this check is about %s", c.rel, sc.Strategy.Kind, strings.Join(c.p.Strategies, " or ")).
+		return sc, Failf(ReasonInvalidSettings, "%s uses a %s rollout, but this check is about %s", c.rel, sc.Strategy.Kind, strings.Join(c.p.Strategies, " or ")).
 			WithHint("Change the strategy in the file to the one the lab asks for."), false
 	}
 	sc.Seed = c.p.Seed
@@ -198,10 +210,10 @@ func composeFailure(rel, full string, err error) Result {
 	msg := strings.ReplaceAll(err.Error(), full, rel)
 	var ce *rollout.ComposeError
 	if errors.As(err, &ce) && ce.Pos != "" {
-		return Failf("parse-error", "%s", msg).
+		return Failf(ReasonParseError, "%s", msg).
 			WithHint("YAML cares about indentation and about a space after each colon; look at the line named and the one above it.")
 	}
-	return Failf("invalid-settings", "%s", msg).
+	return Failf(ReasonInvalidSettings, "%s", msg).
 		WithHint("The message names the setting compose refused; the compose file reference lists the values it accepts.")
 }
 
@@ -223,22 +235,22 @@ func behaviour(errorRate float64) string {
 }
 
 // violationReason names a broken limit the way lab.yaml hint_for keys do.
-func violationReason(constraint string) string {
+func violationReason(constraint string) Reason {
 	switch constraint {
 	case "min_serving":
-		return "below-min-serving"
+		return ReasonBelowMinServing
 	case "min_available":
-		return "below-min-available"
+		return ReasonBelowMinAvailable
 	case "max_instances":
-		return "over-max-instances"
+		return ReasonOverMaxInstances
 	case "max_failed_requests", "max_failed_share":
-		return "too-many-failures"
+		return ReasonTooManyFailures
 	case "must_roll_back":
-		return "not-rolled-back"
+		return ReasonNotRolledBack
 	case "must_promote":
-		return "not-promoted"
+		return ReasonNotPromoted
 	}
-	return constraint
+	return Reason(constraint)
 }
 
 func runSummary(rel releaseParams, r *rollout.Result) string {

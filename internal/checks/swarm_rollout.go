@@ -12,11 +12,16 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// ReasonRequestsFailed: users' requests failed while too few tasks served.
+const ReasonRequestsFailed Reason = "requests-failed"
+
 var swarmRolloutKind = Kind{
 	Name:        "swarm_rollout",
 	Summary:     "rolls a small demo service from v1 to v2 on a real single-node Docker Swarm with the update_config of a compose service, under steady traffic, and checks failed requests, serving tasks and agreement with the simulation",
 	NeedsEngine: true,
-	New:         newSwarmRollout,
+	Reasons: []Reason{ReasonMissing, ReasonOutsideWorkspace, ReasonParseError, ReasonInvalidSettings,
+		ReasonRequestsFailed, ReasonBelowMinServing, ReasonOverMaxInstances},
+	New: newSwarmRollout,
 }
 
 // swarmRolloutParams is the `with:` block: the learner's compose service, the
@@ -127,7 +132,7 @@ func (c *swarmRollout) scenario(ctx context.Context, env *Env, full string) (s s
 	var err error
 	// The loader cannot tell an absent deploy.replicas from 1.
 	if sc.Replicas != 1 && sc.Replicas != c.p.Replicas {
-		return s, Failf("invalid-settings", "%s asks for %d replicas, but this lab runs the service with %d", c.rel, sc.Replicas, c.p.Replicas).
+		return s, Failf(ReasonInvalidSettings, "%s asks for %d replicas, but this lab runs the service with %d", c.rel, sc.Replicas, c.p.Replicas).
 			WithHint(fmt.Sprintf("Set replicas to %d (or leave it out); the update settings are what you tune here.", c.p.Replicas)), false
 	}
 	sc.Replicas = c.p.Replicas
@@ -138,7 +143,7 @@ func (c *swarmRollout) scenario(ctx context.Context, env *Env, full string) (s s
 		}
 	}
 	if err != nil {
-		return s, Failf("invalid-settings", "%s: service %s cannot be rolled out on Swarm: %v", c.rel, c.p.Service, err).
+		return s, Failf(ReasonInvalidSettings, "%s: service %s cannot be rolled out on Swarm: %v", c.rel, c.p.Service, err).
 			WithHint("Fix the value the message names in deploy.update_config or deploy.rollback_config."), false
 	}
 	return s, Result{}, true
@@ -162,19 +167,19 @@ func (c *swarmRollout) judge(obs swarmrun.Observation) Result {
 		floor = int(s.Replicas)
 	}
 	if blamed := capacityFailures(obs, floor); blamed > allowed {
-		return Failf("requests-failed", "on a real Swarm (%s), %d of %d requests failed while fewer than %d tasks were serving; the lab allows %d",
+		return Failf(ReasonRequestsFailed, "on a real Swarm (%s), %d of %d requests failed while fewer than %d tasks were serving; the lab allows %d",
 			settings, blamed, obs.Sent, floor, allowed).
 			WithHint("A request fails when it finds no task to answer it: too many tasks stopped before their replacements were running.").
 			WithEvidence(failedSeconds(obs)...)
 	}
 	if obs.MinServing < c.p.MinServing {
-		return Failf("below-min-serving", "on a real Swarm (%s), at one moment only %d of %d tasks were serving; the lab asks for at least %d",
+		return Failf(ReasonBelowMinServing, "on a real Swarm (%s), at one moment only %d of %d tasks were serving; the lab asks for at least %d",
 			settings, obs.MinServing, s.Replicas, c.p.MinServing).
 			WithHint("With stop-first, each task of a batch stops before its replacement runs: a batch of P leaves N - P serving.").
 			WithEvidence(taskSeconds(obs)...)
 	}
 	if c.p.MaxInstances > 0 && obs.PeakInstances > c.p.MaxInstances {
-		return Failf("over-max-instances", "on a real Swarm (%s), at one moment %d tasks were serving or starting; the lab allows at most %d",
+		return Failf(ReasonOverMaxInstances, "on a real Swarm (%s), at one moment %d tasks were serving or starting; the lab allows at most %d",
 			settings, obs.PeakInstances, c.p.MaxInstances).
 			WithHint("With start-first, each task of a batch runs next to its replacement for a moment: a batch of P means N + P tasks.").
 			WithEvidence(taskSeconds(obs)...)

@@ -136,7 +136,7 @@ func unreadableLearnerFile(rel string, err error) (r Result, ok bool) {
 	case errors.Is(err, ErrOutsideWorkspace):
 		return outsideWorkspace(rel), true
 	case errors.Is(err, errTooLarge):
-		return Failf("too-large", "%s is over %d KiB; devopsctl does not read a file that large", rel, MaxLearnerFile>>10).
+		return Failf(ReasonTooLarge, "%s is over %d KiB; devopsctl does not read a file that large", rel, MaxLearnerFile>>10).
 			WithHint(fmt.Sprintf("%s should be a short text file: was something else saved under its name?", rel)), true
 	}
 	return Result{}, false
@@ -145,6 +145,6 @@ func unreadableLearnerFile(rel string, err error) (r Result, ok bool) {
 // outsideWorkspace is the verdict on a file that links out of the workspace.
 // It names only the link, never where it leads, so nothing of the target shows.
 func outsideWorkspace(rel string) Result {
-	return Failf("outside-workspace", "%s is a symlink to a file outside the workspace; devopsctl reads only files inside the workspace", rel).
+	return Failf(ReasonOutsideWorkspace, "%s is a symlink to a file outside the workspace; devopsctl reads only files inside the workspace", rel).
 		WithHint(fmt.Sprintf("replace the link with a real file: rm %s, then create %s in the workspace with the content it needs", shellQuote(rel), shellQuote(rel)))
 }

@@ -173,7 +173,7 @@ func (r *Runner) runOne(ctx context.Context, c *CheckSpec, status map[string]che
 		rep.Interrupted = true
 		return checks.Errorf("interrupted; everything this check started on the engine is being removed")
 	case errors.Is(cctx.Err(), context.DeadlineExceeded) && res.Status != checks.Pass && !explainsTimeout(res):
-		return checks.Failf("timeout", "did not finish within %s (%s)", timeout, res.Message).
+		return checks.Failf(checks.ReasonTimeout, "did not finish within %s (%s)", timeout, res.Message).
 			WithHint("Something in your workspace takes too long: a build step that waits for the network, or a server that never starts listening.")
 	}
 	return res

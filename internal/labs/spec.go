@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,11 +16,14 @@ import (
 
 	"github.com/devopsctl/devopsctl/internal/checks"
 	"github.com/devopsctl/devopsctl/internal/yamlkeys"
+	"github.com/moby/buildkit/util/suggest"
 	"gopkg.in/yaml.v3"
 )
 
 // Spec is a lab as lab.yaml defines it.
 type Spec struct {
+	// Version is the lab.yaml format version; absent means 1.
+	Version    int      `yaml:"version"`
 	ID         string   `yaml:"id"`
 	Title      string   `yaml:"title"`
 	Summary    string   `yaml:"summary"`
@@ -52,12 +56,17 @@ type CheckSpec struct {
 	With    yaml.Node         `yaml:"with"`
 	Line    int               `yaml:"-"`
 
-	check checks.Check
-	kind  checks.Kind
+	// hintLines holds the line of each hint_for key, for messages.
+	hintLines map[string]int
+	check     checks.Check
+	kind      checks.Kind
 }
 
 // NeedsEngine reports whether the check needs the Docker engine.
 func (c *CheckSpec) NeedsEngine() bool { return c.kind.NeedsEngine }
+
+// KindInfo is the registered kind of the check: its reasons, its summary.
+func (c *CheckSpec) KindInfo() checks.Kind { return c.kind }
 
 // Duration is a time.Duration written as "90s" or "2m" in lab.yaml.
 type Duration time.Duration
@@ -110,6 +119,9 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		return nil, yamlError(file, err)
 	}
 	s.File = file
+	if err := s.checkVersion(&root); err != nil {
+		return nil, err
+	}
 	if err := s.bindChecks(root); err != nil {
 		return nil, err
 	}
@@ -160,8 +172,15 @@ func (s *Spec) bindChecks(root yaml.Node) error {
 			}
 			s.Checks[j].Line = item.Line
 			for k := 0; k+1 < len(item.Content); k += 2 {
-				if item.Content[k].Value == "with" {
+				switch item.Content[k].Value {
+				case "with":
 					s.Checks[j].With = *item.Content[k+1]
+				case "hint_for":
+					hf := item.Content[k+1]
+					s.Checks[j].hintLines = map[string]int{}
+					for h := 0; h+1 < len(hf.Content); h += 2 {
+						s.Checks[j].hintLines[hf.Content[h].Value] = hf.Content[h].Line
+					}
 				}
 			}
 		}
@@ -239,7 +258,69 @@ func (s *Spec) validate() error {
 			}
 			return bad(line, "check %s (%s): %v", c.ID, c.Kind, err)
 		}
+		if err := c.checkHintFor(s.File, kind); err != nil {
+			return err
+		}
 		c.kind, c.check = kind, chk
+	}
+	return nil
+}
+
+// CurrentVersion is the lab.yaml format this devopsctl reads.
+const CurrentVersion = 1
+
+// checkVersion applies the default version and refuses one from a newer
+// devopsctl, whose fields this one would misread.
+func (s *Spec) checkVersion(root *yaml.Node) error {
+	line := keyLine(root, "version")
+	switch {
+	case s.Version == 0 && line == 0:
+		s.Version = CurrentVersion
+	case s.Version < 1:
+		return &SpecError{File: s.File, Line: line, Msg: fmt.Sprintf("version %d is not a lab.yaml version: write version: %d", s.Version, CurrentVersion)}
+	case s.Version > CurrentVersion:
+		return &SpecError{File: s.File, Line: line, Msg: fmt.Sprintf("version %d is newer than this devopsctl reads (version %d): upgrade devopsctl to load this lab", s.Version, CurrentVersion)}
+	}
+	return nil
+}
+
+// keyLine is the line of a top-level key of the document, or 0.
+func keyLine(root *yaml.Node, key string) int {
+	doc := root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		doc = doc.Content[0]
+	}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value == key {
+			return doc.Content[i].Line
+		}
+	}
+	return 0
+}
+
+// checkHintFor refuses a hint_for key that is not a reason the check's kind
+// reports: such a hint could never be shown. A kind that declares no reasons
+// cannot be checked, and its keys are taken as they are.
+func (c *CheckSpec) checkHintFor(file string, kind checks.Kind) error {
+	if len(kind.Reasons) == 0 {
+		return nil
+	}
+	keys := slices.Sorted(maps.Keys(c.HintFor))
+	for _, key := range keys {
+		if kind.HasReason(key) {
+			continue
+		}
+		line := c.hintLines[key]
+		if line == 0 {
+			line = c.Line
+		}
+		known := kind.ReasonNames()
+		msg := fmt.Sprintf("check %s (%s): hint_for key %q is not a reason %s reports", c.ID, c.Kind, key, c.Kind)
+		if m, ok := suggest.Search(key, known, true); ok {
+			msg += fmt.Sprintf(" (did you mean %s?)", m)
+		}
+		msg += "; its reasons are " + strings.Join(known, ", ")
+		return &SpecError{File: file, Line: line, Msg: msg}
 	}
 	return nil
 }

@@ -1,5 +1,5 @@
 // Package lab holds the `devopsctl lab` commands: list, start, status, hint,
-// reset, solution and clean.
+// reset, solution, clean, and new and validate for lab authors.
 package lab
 
 import (
@@ -25,5 +25,7 @@ Start one, edit the files, and run "devopsctl check" until every step passes.`,
 	cmd.AddCommand(NewCmdReset(f, nil))
 	cmd.AddCommand(NewCmdSolution(f, nil))
 	cmd.AddCommand(NewCmdClean(f, nil))
+	cmd.AddCommand(NewCmdNew(f, nil))
+	cmd.AddCommand(NewCmdValidate(f, nil))
 	return cmd
 }
