@@ -97,7 +97,7 @@ Labs work offline: nothing is downloaded while you learn.`,
 			if noColor {
 				f.IOStreams.SetColorEnabled(false)
 			}
-			f.LabPaths = append(labs.PackPaths(os.Getenv(labs.EnvLabPaths)), labPaths...)
+			f.LabPaths = append(append(labs.InstalledPacks(), labs.PackPaths(os.Getenv(labs.EnvLabPaths))...), labPaths...)
 			return nil
 		},
 	}
