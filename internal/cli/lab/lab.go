@@ -25,5 +25,7 @@ Start one, edit the files, and run "devopsctl check" until every step passes.`,
 	cmd.AddCommand(NewCmdReset(f, nil))
 	cmd.AddCommand(NewCmdSolution(f, nil))
 	cmd.AddCommand(NewCmdClean(f, nil))
+	cmd.AddCommand(NewCmdBundle(f, nil))
+	cmd.AddCommand(NewCmdLoad(f, nil))
 	return cmd
 }
