@@ -11,22 +11,23 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/devopsctl/devopsctl/internal/buildinfo"
 	"github.com/devopsctl/devopsctl/internal/cli/check"
+	"github.com/devopsctl/devopsctl/internal/cli/doctor"
 	"github.com/devopsctl/devopsctl/internal/cli/lab"
 	"github.com/devopsctl/devopsctl/internal/cli/lesson"
+	"github.com/devopsctl/devopsctl/internal/cli/man"
 	"github.com/devopsctl/devopsctl/internal/cli/sim"
+	"github.com/devopsctl/devopsctl/internal/cli/version"
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/labs"
 	"github.com/spf13/cobra"
 )
 
-// Version is set at release time with -ldflags "-X .../internal/app.Version=v1.2.3".
-var Version = "dev"
-
 // Main runs devopsctl with the process's arguments and returns the exit code.
 func Main() int {
-	f := cmdutil.NewFactory(Version)
+	f := cmdutil.NewFactory(buildinfo.Get().Version)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, f, os.Args[1:])
@@ -108,6 +109,9 @@ Labs work offline: nothing is downloaded while you learn.`,
 	root.AddCommand(check.NewCmdCheck(f, nil))
 	root.AddCommand(sim.NewCmdSim(f))
 	root.AddCommand(lesson.NewCmdLesson(f))
+	root.AddCommand(doctor.NewCmdDoctor(f, nil))
+	root.AddCommand(version.NewCmdVersion(f, nil))
+	root.AddCommand(man.NewCmdMan(f, nil))
 	return root
 }
 
