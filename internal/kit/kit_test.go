@@ -433,3 +433,22 @@ func TestLoadRefusesOwnEntryAfterImages(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A kit cut short inside an image is reported as the kit's fault, not as the
+// engine's view of a broken upload.
+func TestLoadCutKit(t *testing.T) {
+	lab := packLab(t, writePack(t, "kit-lab", "kit-test:1"), "kit-lab")
+	fe := &fakeEngine{have: map[string]bool{"kit-test:1": true}, save: saveStream(t)}
+	file, _ := writeKit(t, fe, lab)
+	data, _ := os.ReadFile(file)
+	os.WriteFile(file, data[:len(data)/2], 0o644)
+	ws := &docker.WorkshopFake{LoadImagesFunc: func(ctx context.Context, r io.Reader) ([]string, error) {
+		_, err := io.Copy(io.Discard, r)
+		return nil, fmt.Errorf("load images: %v", err)
+	}}
+	_, err := Load(context.Background(), file, LoadOptions{Engine: fe.engine(), Archive: ws, LabsDir: filepath.Join(t.TempDir(), "labs")})
+	var ke *Error
+	if !errors.As(err, &ke) || !strings.Contains(err.Error(), "cut short") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -383,6 +383,11 @@ func imagesOnly(file string, r io.Reader, w io.Writer) error {
 			return err
 		}
 		if _, err := io.Copy(tw, tr); err != nil {
+			// A kit cut short ends inside an entry; anything else is the
+			// engine having stopped reading.
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return &Error{File: file, Entry: hdr.Name, Msg: "is cut short: the kit is incomplete; copy it again"}
+			}
 			return err
 		}
 	}

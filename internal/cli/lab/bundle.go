@@ -101,6 +101,10 @@ func bundleRun(ctx context.Context, opts *BundleOptions) error {
 		}
 		return err
 	}
+	// CreateTemp made it private; a kit is made to be handed round.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write the kit: %w", err)
+	}
 	if err := os.Rename(tmp.Name(), opts.Out); err != nil {
 		return fmt.Errorf("write the kit: %w", err)
 	}
