@@ -44,10 +44,12 @@ type Env struct {
 	GOOS, GOARCH string
 	Getenv       func(string) string
 	ReadFile     func(string) ([]byte, error)
-	// Engine returns the engine client; its Ping says whether it answers.
-	Engine   func() (docker.Engine, error)
-	StateDir func() (string, error)
-	DiskFree func(path string) (uint64, error)
+	// Engine returns the engine client; its Ping says whether it answers,
+	// within PingTimeout (default 5 s).
+	Engine      func() (docker.Engine, error)
+	PingTimeout time.Duration
+	StateDir    func() (string, error)
+	DiskFree    func(path string) (uint64, error)
 	// PortFree returns nil when a TCP port can be listened on.
 	PortFree func(port int) error
 	// PortOwner names the program listening on a port, or "" when unknown.
@@ -119,11 +121,15 @@ func probeEngine(ctx context.Context, r *run) Finding {
 	if err != nil {
 		return Finding{Status: Fail, Detail: "cannot set up a Docker client: " + err.Error(), Fix: "check DOCKER_HOST, DOCKER_CERT_PATH and DOCKER_TLS_VERIFY, or unset them to use the local engine"}
 	}
-	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	limit := r.env.PingTimeout
+	if limit <= 0 {
+		limit = 5 * time.Second
+	}
+	pctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	api, err := eng.Ping(pctx)
 	if err != nil {
-		detail, fix := diagnose(err, pctx.Err() != nil, r.env)
+		detail, fix := diagnose(err, limit, pctx.Err() != nil, r.env)
 		return Finding{Status: Fail, Detail: detail, Fix: fix}
 	}
 	r.engine = eng
@@ -146,13 +152,13 @@ func probeEngine(ctx context.Context, r *run) Finding {
 }
 
 // diagnose turns a failed ping into what is wrong and how to fix it.
-func diagnose(err error, timedOut bool, env *Env) (detail, fix string) {
+func diagnose(err error, limit time.Duration, timedOut bool, env *Env) (detail, fix string) {
 	msg := err.Error()
 	low := strings.ToLower(msg)
 	host := env.Getenv("DOCKER_HOST")
 	switch {
 	case timedOut:
-		return "the engine did not answer within 5 s", "it may still be starting or be overloaded: wait a minute and run devopsctl doctor again, or restart Docker"
+		return fmt.Sprintf("the engine did not answer within %s", limit), "it may still be starting or be overloaded: wait a minute and run devopsctl doctor again, or restart Docker"
 	case strings.Contains(low, "permission denied"):
 		return "this user may not use the Docker socket (permission denied)",
 			"add yourself to the docker group: sudo usermod -aG docker $USER, then log out and back in (or run newgrp docker); do not run devopsctl with sudo"

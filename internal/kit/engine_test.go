@@ -27,6 +27,7 @@ import (
 // builds from busybox:1.36 (the shared base tags are never removed), and the
 // lab comes from an instructor pack, so its files travel in the kit too.
 func TestBundleLoadRoundTrip(t *testing.T) {
+	t.Parallel()
 	eng := testenv.Engine(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
