@@ -11,12 +11,16 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/devopsctl/devopsctl/internal/buildinfo"
 	"github.com/devopsctl/devopsctl/internal/cli/check"
 	"github.com/devopsctl/devopsctl/internal/cli/demo"
+	"github.com/devopsctl/devopsctl/internal/cli/doctor"
 	"github.com/devopsctl/devopsctl/internal/cli/lab"
 	"github.com/devopsctl/devopsctl/internal/cli/lesson"
+	"github.com/devopsctl/devopsctl/internal/cli/man"
 	"github.com/devopsctl/devopsctl/internal/cli/sim"
 	"github.com/devopsctl/devopsctl/internal/cli/watchrun"
+	"github.com/devopsctl/devopsctl/internal/cli/version"
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/labs"
@@ -24,15 +28,12 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Version is set at release time with -ldflags "-X .../internal/app.Version=v1.2.3".
-var Version = "dev"
-
 // Main runs devopsctl with the process's arguments and returns the exit code.
 func Main() int {
 	// compose-go reports deprecations through logrus's global logger, straight
 	// to stderr in the middle of a check's report; the checks say what matters.
 	logrus.SetOutput(io.Discard)
-	f := cmdutil.NewFactory(Version)
+	f := cmdutil.NewFactory(buildinfo.Get().Version)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, f, os.Args[1:])
@@ -103,7 +104,7 @@ Labs work offline: nothing is downloaded while you learn.`,
 			if noColor {
 				f.IOStreams.SetColorEnabled(false)
 			}
-			f.LabPaths = append(labs.PackPaths(os.Getenv(labs.EnvLabPaths)), labPaths...)
+			f.LabPaths = append(append(labs.InstalledPacks(), labs.PackPaths(os.Getenv(labs.EnvLabPaths))...), labPaths...)
 			return nil
 		},
 	}
@@ -116,6 +117,9 @@ Labs work offline: nothing is downloaded while you learn.`,
 	root.AddCommand(lesson.NewCmdLesson(f))
 	root.AddCommand(demo.NewCmdDemo(f))
 	root.AddCommand(watchrun.NewCmdWatchRun(f, nil))
+	root.AddCommand(doctor.NewCmdDoctor(f, nil))
+	root.AddCommand(version.NewCmdVersion(f, nil))
+	root.AddCommand(man.NewCmdMan(f, nil))
 	return root
 }
 

@@ -27,5 +27,7 @@ Start one, edit the files, and run "devopsctl check" until every step passes.`,
 	cmd.AddCommand(NewCmdClean(f, nil))
 	cmd.AddCommand(NewCmdNew(f, nil))
 	cmd.AddCommand(NewCmdValidate(f, nil))
+	cmd.AddCommand(NewCmdBundle(f, nil))
+	cmd.AddCommand(NewCmdLoad(f, nil))
 	return cmd
 }
