@@ -15,6 +15,7 @@ import (
 	"github.com/devopsctl/devopsctl/internal/cli/lab"
 	"github.com/devopsctl/devopsctl/internal/cli/lesson"
 	"github.com/devopsctl/devopsctl/internal/cli/sim"
+	"github.com/devopsctl/devopsctl/internal/cli/submit"
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/labs"
@@ -108,6 +109,7 @@ Labs work offline: nothing is downloaded while you learn.`,
 	root.AddCommand(check.NewCmdCheck(f, nil))
 	root.AddCommand(sim.NewCmdSim(f))
 	root.AddCommand(lesson.NewCmdLesson(f))
+	root.AddCommand(submit.NewCmdSubmit(f, nil))
 	return root
 }
 
