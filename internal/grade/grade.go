@@ -279,6 +279,7 @@ func (g *grader) run(ctx context.Context, i int, s Submission) Result {
 	}
 	lr := runner.Run(sctx)
 	r := score(s, g.lab, lr)
+	r.Copy = dir
 	r.Notes = append(r.Notes, notes...)
 	switch {
 	case ctx.Err() != nil:
@@ -323,7 +324,7 @@ func score(s Submission, lab *labs.Lab, lr *labs.Report) Result {
 	r := Result{Learner: s.Learner, Source: s.Path, MaxScore: MaxScore(lab), Verdict: Passed}
 	for i, cr := range lr.Checks {
 		pts := lab.Checks[i].Worth()
-		cg := CheckGrade{ID: cr.ID, Title: cr.Title, Status: string(cr.Status), Reason: cr.Reason, Message: cr.Message, Points: pts}
+		cg := CheckGrade{ID: cr.ID, Title: cr.Title, Status: string(cr.Status), Reason: cr.Reason, Message: cr.Message, Points: pts, DurationMS: cr.DurationMS}
 		if cr.Status == checks.Pass {
 			cg.Earned = pts
 			r.Score += pts

@@ -49,6 +49,9 @@ type Result struct {
 	Notes      []string     `json:"notes,omitempty"`
 	Checks     []CheckGrade `json:"checks"`
 	DurationMS int64        `json:"duration_ms"`
+	// Copy is the private folder it was graded in, removed since; what the
+	// run made on the engine carried it as its workspace label.
+	Copy string `json:"-"`
 }
 
 // CheckGrade is one check of one learner.
@@ -60,6 +63,8 @@ type CheckGrade struct {
 	Message string `json:"message"`
 	Points  int    `json:"points"`
 	Earned  int    `json:"earned"`
+	// DurationMS is how long the check ran.
+	DurationMS int64 `json:"duration_ms"`
 }
 
 // Failing lists the checks that did not pass, with the reason where there is one.
@@ -296,7 +301,7 @@ func JUnit(w io.Writer, r *Report) error {
 			suite.SystemErr = strings.Join(s.Notes, "\n")
 		}
 		for _, c := range s.Checks {
-			tc := junitCase{Name: c.Title, Classname: r.Lab + "." + s.Learner + "." + c.ID, Time: "0"}
+			tc := junitCase{Name: c.Title, Classname: r.Lab + "." + s.Learner + "." + c.ID, Time: junitTime(c.DurationMS)}
 			msg := c.Message
 			switch {
 			case c.Status == string(checks.Pass):
