@@ -187,13 +187,14 @@ func JSON(w io.Writer, r *Report) error {
 	return enc.Encode(r)
 }
 
-// CSV is one row per learner, with a column of points for every check, for a
-// spreadsheet.
+// CSV is one row per learner, with a column of points earned for every check
+// (check:<id>), for a spreadsheet.
 func CSV(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
 	head := []string{"learner", "verdict", "score", "max_score", "percent"}
 	for _, c := range r.Checks {
-		head = append(head, c.ID)
+		// Prefixed, so that a check called "notes" is not taken for the column.
+		head = append(head, "check:"+c.ID)
 	}
 	head = append(head, "failing", "problem", "notes", "seconds")
 	if err := cw.Write(head); err != nil {

@@ -268,7 +268,7 @@ func TestCSVReadsBack(t *testing.T) {
 		t.Fatalf("%d rows, want a header and 5 learners", len(rows))
 	}
 	head := strings.Join(rows[0], ",")
-	if head != "learner,verdict,score,max_score,percent,exists,builds,serves,failing,problem,notes,seconds" {
+	if head != "learner,verdict,score,max_score,percent,check:exists,check:builds,check:serves,failing,problem,notes,seconds" {
 		t.Errorf("header = %s", head)
 	}
 	eve := rows[5]
