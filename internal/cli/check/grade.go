@@ -103,6 +103,9 @@ func RunGrade(ctx context.Context, opts *Options) error {
 		if info, err := os.Stat(filepath.Dir(g.Out)); err != nil || !info.IsDir() {
 			return cmdutil.UsageErrorf("--out %s: the folder %s does not exist", g.Out, filepath.Dir(g.Out))
 		}
+		if info, err := os.Stat(g.Out); err == nil && info.IsDir() {
+			return cmdutil.UsageErrorf("--out %s is a folder; give the name of the report file, such as %s", g.Out, filepath.Join(g.Out, "grades."+reportExt(g.Format)))
+		}
 	}
 	gopts := grade.Options{Lab: lab, Parallel: g.Parallel, Timeout: g.Timeout}
 	if lab.NeedsEngine() {
@@ -165,6 +168,19 @@ func writeReport(opts *Options, rep *grade.Report) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Report written to %s\n", g.Out)
 	return nil
+}
+
+// reportExt is the usual file extension of a report format.
+func reportExt(format string) string {
+	switch format {
+	case "junit":
+		return "xml"
+	case "markdown":
+		return "md"
+	case "text":
+		return "txt"
+	}
+	return format
 }
 
 func writeFileAtomic(name string, data []byte) error {

@@ -143,6 +143,7 @@ func TestRunGrade(t *testing.T) {
 		{"no folder", GradeOptions{Lab: "files", Submissions: filepath.Join(class, "nope")}, cmdutil.ExitUsage, "is not a folder"},
 		{"empty folder", GradeOptions{Lab: "files", Submissions: t.TempDir()}, cmdutil.ExitUsage, "holds no submissions"},
 		{"out in a missing folder", GradeOptions{Lab: "files", Submissions: class, Out: "/nonexistent/r.csv"}, cmdutil.ExitUsage, "does not exist"},
+		{"out is a folder", GradeOptions{Lab: "files", Submissions: class, Format: "junit", Out: class}, cmdutil.ExitUsage, "is a folder; give the name of the report file, such as " + filepath.Join(class, "grades.xml")},
 		{"no engine for an engine lab", GradeOptions{Lab: "dockerfile", Submissions: class}, cmdutil.ExitEnvironment, "connection refused"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
