@@ -83,7 +83,7 @@ func classOfDockerfileLab(solution string) []learner {
 		// Hostile ones: each is contained and reported as what it is.
 		{name: "fork-bomb", dockerfile: "FROM golang:1.26\nEXPOSE 8080\nUSER 65534\nCMD [\"sh\", \"-c\", \"b() { b | b & }; b; sleep 60\"]\n", verdict: Failed, score: 4, says: "serves-page (no-answer)"},
 		{name: "alloc-4gb", dockerfile: "FROM golang:1.26\nEXPOSE 8080\nUSER 65534\nCMD [\"dd\", \"if=/dev/zero\", \"of=/dev/null\", \"bs=4000M\", \"count=1\"]\n", verdict: Failed, score: 4, says: "serves-page (exited)"},
-		{name: "endless-build", dockerfile: "FROM golang:1.26\nRUN sleep 3600\nEXPOSE 8080\nUSER 65534\nCMD [\"greeter\"]\n", verdict: TimedOut, score: 2, says: "did not finish within"},
+		{name: "endless-build", dockerfile: "FROM golang:1.26\nRUN sleep 3600\nEXPOSE 8080\nUSER 65534\nCMD [\"greeter\"]\n", verdict: TimedOut, score: 2, says: "image-builds (timeout)"},
 		{name: "context-1gb", dockerfile: solution, setup: sparse("disk.img", 1<<30), verdict: Rejected, score: 0, says: "too large to grade"},
 		{name: "link-out", dockerfile: solution, verdict: Passed, score: 5, says: "left out secret: a symlink that leads out of the submission (to /etc/shadow)", setup: func(t *testing.T, dir string) {
 			os.Symlink("/etc/shadow", filepath.Join(dir, "secret"))

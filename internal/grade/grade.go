@@ -288,6 +288,13 @@ func (g *grader) run(ctx context.Context, i int, s Submission) Result {
 	case errors.Is(sctx.Err(), context.DeadlineExceeded) && lr.Interrupted:
 		r.Verdict = TimedOut
 		r.Problem = fmt.Sprintf("did not finish within %s, the deadline of one submission; the checks not reached score nothing", g.timeout)
+		// The runner calls the cut check interrupted; here it was the deadline.
+		for i := range r.Checks {
+			if c := &r.Checks[i]; c.Status == string(checks.Error) && c.Reason == "" {
+				c.Reason = "timeout"
+				c.Message = fmt.Sprintf("stopped when the submission's deadline of %s ran out", g.timeout)
+			}
+		}
 	}
 	return r
 }
