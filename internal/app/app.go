@@ -19,8 +19,9 @@ import (
 	"github.com/devopsctl/devopsctl/internal/cli/lesson"
 	"github.com/devopsctl/devopsctl/internal/cli/man"
 	"github.com/devopsctl/devopsctl/internal/cli/sim"
-	"github.com/devopsctl/devopsctl/internal/cli/watchrun"
+	"github.com/devopsctl/devopsctl/internal/cli/submit"
 	"github.com/devopsctl/devopsctl/internal/cli/version"
+	"github.com/devopsctl/devopsctl/internal/cli/watchrun"
 	"github.com/devopsctl/devopsctl/internal/cmdutil"
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/labs"
@@ -120,6 +121,7 @@ Labs work offline: nothing is downloaded while you learn.`,
 	root.AddCommand(doctor.NewCmdDoctor(f, nil))
 	root.AddCommand(version.NewCmdVersion(f, nil))
 	root.AddCommand(man.NewCmdMan(f, nil))
+	root.AddCommand(submit.NewCmdSubmit(f, nil))
 	return root
 }
 

@@ -53,13 +53,23 @@ type CheckSpec struct {
 	// HintFor maps a failure reason a check reports to the hint that fits it.
 	HintFor map[string]string `yaml:"hint_for"`
 	Timeout Duration          `yaml:"timeout"`
-	With    yaml.Node         `yaml:"with"`
-	Line    int               `yaml:"-"`
+	// Points is what the check is worth when a class is graded (default 1).
+	Points *int      `yaml:"points"`
+	With   yaml.Node `yaml:"with"`
+	Line   int       `yaml:"-"`
 
 	// hintLines holds the line of each hint_for key, for messages.
 	hintLines map[string]int
 	check     checks.Check
 	kind      checks.Kind
+}
+
+// Worth is the check's points: what lab.yaml gives, or 1.
+func (c *CheckSpec) Worth() int {
+	if c.Points == nil {
+		return 1
+	}
+	return *c.Points
 }
 
 // NeedsEngine reports whether the check needs the Docker engine.
@@ -235,6 +245,9 @@ func (s *Spec) validate() error {
 			}
 		}
 		seen[c.ID] = true
+		if c.Points != nil && *c.Points < 0 {
+			return bad(c.Line, "check %s has points %d; points must be 0 or more", c.ID, *c.Points)
+		}
 		if c.Title == "" {
 			c.Title = c.ID
 		}

@@ -27,6 +27,8 @@ type Options struct {
 	Dir     string
 	Output  string
 	Quiet   bool
+	// Grade holds the flags of grading a class (--submissions).
+	Grade GradeOptions
 }
 
 // NewCmdCheck builds `check`.
@@ -42,19 +44,32 @@ workspace in --dir (or the current folder, or a parent).
 Docker checks build your image on the Docker engine, start a container with
 memory, CPU and process limits, ask it for its page, and remove it again.
 
-Exit status: 0 all passed, 1 a check failed, 2 bad input (unknown lab, no
-workspace), 3 no Docker engine (the other checks still run), 130 interrupted.`,
+With --submissions, grade a class instead: each subfolder of DIR, and each
+file made by devopsctl submit, is one learner's work, graded in a private copy
+with the checks of the lab given by --lab. See docs/grading.md.
+
+Exit status: 0 all passed (or, grading, the report was written and
+--fail-under met), 1 a check failed (or --fail-under not met), 2 bad input
+(unknown lab, no workspace), 3 no Docker engine (the other checks still run),
+130 interrupted.`,
 		Example: `  devopsctl check
   devopsctl check dockerfile --dir ./dockerfile
-  devopsctl check --output json`,
+  devopsctl check --output json
+  devopsctl check --lab dockerfile --submissions ./class --parallel 2 --format junit --out grades.xml`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: cmdutil.CompleteLabIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.ID = args[0]
 			}
+			if err := opts.Grade.validate(cmd, opts); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
+			}
+			if opts.Grade.Submissions != "" {
+				return RunGrade(cmd.Context(), opts)
 			}
 			return Run(cmd.Context(), opts)
 		},
@@ -62,6 +77,7 @@ workspace), 3 no Docker engine (the other checks still run), 130 interrupted.`,
 	cmd.Flags().StringVarP(&opts.Dir, "dir", "d", "", "The workspace to check (default: the current folder or a parent)")
 	cmdutil.StringEnumFlag(cmd, &opts.Output, "output", "o", "text", []string{"text", "json"}, "Output format")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "Do not stream build output")
+	opts.Grade.flags(cmd)
 	return cmd
 }
 
