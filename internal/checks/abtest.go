@@ -27,24 +27,19 @@ var abTestKind = Kind{
 	Name:        "ab_test",
 	Summary:     "runs the greetings service with the learner's env file and a fixed seed, drives requests and likes, and checks that the share it explored is within the stated tolerance of the epsilon the lab asks for",
 	NeedsEngine: false,
+	Reasons:     []Reason{ReasonEnvFileMissing, ReasonEnvFileInvalid, ReasonOutsideWorkspace, ReasonEpsilonInvalid, ReasonSplitOff},
 	New:         newABTest,
 }
 
-// The reasons an ab_test check fails for, as hint_for keys.
+// Reasons an ab_test check fails with, besides those of reading the env file
+// it shares with container_http.
 const (
-	// ABTestEnvFileMissing: the env file is not in the workspace.
-	ABTestEnvFileMissing = "env-file-missing"
-	// ABTestEnvFileInvalid: Docker could not read the env file.
-	ABTestEnvFileInvalid = "env-file-invalid"
-	// ABTestEpsilonInvalid: the service refuses the EPSILON value.
-	ABTestEpsilonInvalid = "epsilon-invalid"
-	// ABTestSplitOff: the share explored is outside the tolerance around the
+	// ReasonEpsilonInvalid: the service refuses the EPSILON value.
+	ReasonEpsilonInvalid Reason = "epsilon-invalid"
+	// ReasonSplitOff: the share explored is outside the tolerance around the
 	// epsilon the lab asks for.
-	ABTestSplitOff = "split-off"
+	ReasonSplitOff Reason = "split-off"
 )
-
-// ABTestReasons lists every reason the kind reports.
-var ABTestReasons = []string{ABTestEnvFileMissing, ABTestEnvFileInvalid, ABTestEpsilonInvalid, ABTestSplitOff}
 
 type abTestParams struct {
 	EnvFile string `yaml:"env_file"`
@@ -118,7 +113,7 @@ func (c *abTest) Run(ctx context.Context, env *Env) Result {
 		if n := envLineOf(env.Dir, c.EnvFile, greetings.EnvEpsilon); n > 0 {
 			where = fmt.Sprintf("%s:%d", c.EnvFile, n)
 		}
-		return Failf(ABTestEpsilonInvalid, "%s: the greetings service refuses it: %v", where, err).
+		return Failf(ReasonEpsilonInvalid, "%s: the greetings service refuses it: %v", where, err).
 			WithHint(fmt.Sprintf("Write one line `%s=` followed by a share between 0 and 1, e.g. %s=0.1 for 10%%.", greetings.EnvEpsilon, greetings.EnvEpsilon))
 	}
 	obs, err := c.observe(ctx, eps)
@@ -137,7 +132,7 @@ func (c *abTest) Run(ctx context.Context, env *Env) Result {
 		if !set {
 			msg += fmt.Sprintf(" %s does not set %s, so the service used its default %g.", c.EnvFile, greetings.EnvEpsilon, greetings.DefaultEpsilon)
 		}
-		return Failf(ABTestSplitOff, "%s", msg).WithEvidence(evidence...).
+		return Failf(ReasonSplitOff, "%s", msg).WithEvidence(evidence...).
 			WithHint(fmt.Sprintf("Epsilon is the share of requests explored: set %s in %s to the share the README asks for.", greetings.EnvEpsilon, c.EnvFile))
 	}
 	return Passf("The service explored %s of %d requests, within the tolerance around %s.", percent1(share), obs.untied, percent1(want)).WithEvidence(evidence...)
@@ -151,10 +146,10 @@ func (c *abTest) readEnv(env *Env) (map[string]string, Result, bool) {
 	case errors.Is(err, ErrOutsideWorkspace):
 		return nil, outsideWorkspace(c.EnvFile), false
 	case errors.Is(err, os.ErrNotExist):
-		return nil, Failf(ABTestEnvFileMissing, "There is no %s in your workspace.", c.EnvFile).
+		return nil, Failf(ReasonEnvFileMissing, "There is no %s in your workspace.", c.EnvFile).
 			WithHint(fmt.Sprintf("Create %s next to README.md with a line %s=…", c.EnvFile, greetings.EnvEpsilon)), false
 	case err != nil:
-		return nil, Failf(ABTestEnvFileInvalid, "%v", err).
+		return nil, Failf(ReasonEnvFileInvalid, "%v", err).
 			WithHint("Each line of an env file is NAME=value, with no spaces around = and no quotes needed; lines starting with # are comments."), false
 	}
 	vars := map[string]string{}

@@ -15,7 +15,7 @@ const abTestWith = "{env_file: greetings.env, epsilon: 0.2, seed: 7}"
 type abCase struct {
 	name    string
 	env     *string // nil: no file
-	reason  string  // "" passes
+	reason  Reason  // "" passes
 	message string
 }
 
@@ -24,17 +24,20 @@ func TestABTest(t *testing.T) {
 		{name: "the asked epsilon", env: ptr("EPSILON=0.2\n")},
 		{name: "written another way", env: ptr("# explore one request in five\n  EPSILON=.20\nOTHER=1\n")},
 		{name: "close enough", env: ptr("EPSILON=0.21\n")},
-		{name: "no file", reason: ABTestEnvFileMissing, message: "no greetings.env"},
-		{name: "spaces around =", env: ptr("EPSILON = 0.2\n"), reason: ABTestEnvFileInvalid, message: "greetings.env:1"},
-		{name: "a percentage", env: ptr("# share\nEPSILON=20%\n"), reason: ABTestEpsilonInvalid, message: "greetings.env:2: the greetings service refuses it: EPSILON=20% is a percentage"},
-		{name: "not a number", env: ptr("EPSILON=lots\n"), reason: ABTestEpsilonInvalid, message: "is not a number"},
-		{name: "above 1", env: ptr("EPSILON=20\n"), reason: ABTestEpsilonInvalid, message: "outside 0..1"},
-		{name: "unset uses the default", env: ptr("EPSILLON=0.2\n"), reason: ABTestSplitOff, message: "does not set EPSILON, so the service used its default 0.1"},
-		{name: "the old default", env: ptr("EPSILON=0.1\n"), reason: ABTestSplitOff, message: "the lab asks for about 20.0%"},
-		{name: "always explore", env: ptr("EPSILON=1\n"), reason: ABTestSplitOff, message: "explored 100.0%"},
-		{name: "never explore", env: ptr("EPSILON=0\n"), reason: ABTestSplitOff, message: "explored 0.0%"},
+		{name: "no file", reason: ReasonEnvFileMissing, message: "no greetings.env"},
+		{name: "spaces around =", env: ptr("EPSILON = 0.2\n"), reason: ReasonEnvFileInvalid, message: "greetings.env:1"},
+		{name: "a percentage", env: ptr("# share\nEPSILON=20%\n"), reason: ReasonEpsilonInvalid, message: "greetings.env:2: the greetings service refuses it: EPSILON=20% is a percentage"},
+		{name: "not a number", env: ptr("EPSILON=lots\n"), reason: ReasonEpsilonInvalid, message: "is not a number"},
+		{name: "above 1", env: ptr("EPSILON=20\n"), reason: ReasonEpsilonInvalid, message: "outside 0..1"},
+		{name: "unset uses the default", env: ptr("EPSILLON=0.2\n"), reason: ReasonSplitOff, message: "does not set EPSILON, so the service used its default 0.1"},
+		{name: "the old default", env: ptr("EPSILON=0.1\n"), reason: ReasonSplitOff, message: "the lab asks for about 20.0%"},
+		{name: "always explore", env: ptr("EPSILON=1\n"), reason: ReasonSplitOff, message: "explored 100.0%"},
+		{name: "never explore", env: ptr("EPSILON=0\n"), reason: ReasonSplitOff, message: "explored 0.0%"},
 	}
-	for _, reason := range ABTestReasons {
+	for _, reason := range abTestKind.Reasons {
+		if reason == ReasonOutsideWorkspace {
+			continue // TestChecksRefuseLinksOutOfTheWorkspace proves it
+		}
 		if !slices.ContainsFunc(tests, func(tt abCase) bool { return tt.reason == reason }) {
 			t.Errorf("reason %s has no failing case", reason)
 		}

@@ -16,12 +16,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Reasons a compose_file check fails with. compose_up reports the ones about
-// reading and loading the file too, since it loads the same file first.
+// Reasons a compose_file check fails with, besides those of loading the file
+// (composeLoadReasons), which compose_up reports too since it loads the same
+// file first.
 const (
-	ReasonComposeMissing      Reason = "missing"
-	ReasonComposeParseError   Reason = "parse-error"
-	ReasonComposeInvalid      Reason = "invalid-settings"
 	ReasonServiceMissing      Reason = "service-missing"
 	ReasonPortNotPublished    Reason = "port-not-published"
 	ReasonEnvWrongHost        Reason = "env-wrong-host"
@@ -29,25 +27,19 @@ const (
 	ReasonDependsOnNotHealthy Reason = "depends-on-not-healthy"
 	ReasonNoHealthcheck       Reason = "no-healthcheck"
 	ReasonNoSharedNetwork     Reason = "no-shared-network"
-	ReasonComposeOutside      Reason = "outside-workspace"
-	ReasonComposeTooLarge     Reason = "too-large"
 )
 
 // composeLoadReasons are the reasons of reading and loading a compose file.
-var composeLoadReasons = []Reason{
-	ReasonComposeMissing, ReasonComposeParseError, ReasonComposeInvalid,
-	ReasonEnvFileMissing, ReasonEnvFileInvalid, ReasonComposeOutside, ReasonComposeTooLarge,
-}
-
-// ComposeFileReasons lists every reason a compose_file check reports.
-var ComposeFileReasons = append(slices.Clone(composeLoadReasons),
-	ReasonServiceMissing, ReasonPortNotPublished, ReasonEnvMissing, ReasonEnvWrongHost,
-	ReasonDependsOnMissing, ReasonDependsOnNotHealthy, ReasonNoHealthcheck, ReasonNoSharedNetwork)
+var composeLoadReasons = append([]Reason{
+	ReasonMissing, ReasonParseError, ReasonInvalidSettings, ReasonEnvFileMissing, ReasonEnvFileInvalid,
+}, readReasons...)
 
 var composeFileKind = Kind{
 	Name:    "compose_file",
 	Summary: "loads the workspace's compose file with the loader docker compose uses and checks its services: present, ports published, an environment variable pointing at another service, depends_on waiting for a health check, a shared network",
-	New:     newComposeFile,
+	Reasons: slices.Concat(composeLoadReasons, []Reason{ReasonServiceMissing, ReasonPortNotPublished, ReasonEnvMissing,
+		ReasonEnvWrongHost, ReasonDependsOnMissing, ReasonDependsOnNotHealthy, ReasonNoHealthcheck, ReasonNoSharedNetwork}),
+	New: newComposeFile,
 }
 
 type composeFile struct {
@@ -161,10 +153,10 @@ func loadLearnerCompose(ctx context.Context, env *Env, file string) (learnerComp
 	}
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return learnerCompose{}, Failf(ReasonComposeMissing, "There is no %s in your workspace yet.", rel).
+		return learnerCompose{}, Failf(ReasonMissing, "There is no %s in your workspace yet.", rel).
 			WithHint(fmt.Sprintf("Create %s next to the service folders; it starts with a top-level `services:` key.", rel)), false
 	case errors.Is(err, errIsDir):
-		return learnerCompose{}, Failf(ReasonComposeMissing, "%s is a folder; the compose file must be a file.", rel), false
+		return learnerCompose{}, Failf(ReasonMissing, "%s is a folder; the compose file must be a file.", rel), false
 	case err != nil:
 		return learnerCompose{}, Errorf("read %s: %v", rel, err), false
 	}
@@ -175,10 +167,10 @@ func loadLearnerCompose(ctx context.Context, env *Env, file string) (learnerComp
 	var ce *composefile.Error
 	if errors.As(err, &ce) {
 		if ce.Pos != "" {
-			return learnerCompose{}, Failf(ReasonComposeParseError, "%s", ce.Error()).
+			return learnerCompose{}, Failf(ReasonParseError, "%s", ce.Error()).
 				WithHint("YAML cares about indentation and about a space after each colon; look at the line named and the one above it."), false
 		}
-		return learnerCompose{}, Failf(ReasonComposeInvalid, "%s", ce.Error()).
+		return learnerCompose{}, Failf(ReasonInvalidSettings, "%s", ce.Error()).
 			WithHint("The message names the setting compose refused; the compose file reference lists the values it accepts."), false
 	}
 	if err != nil {
@@ -242,7 +234,7 @@ func serviceEnv(dir, rel, name string, svc types.ServiceConfig) (map[string]stri
 			_, err = WorkspacePath(".", frel)
 		}
 		if err != nil {
-			return nil, Failf(ReasonComposeOutside, "%s: service %s reads env_file %s, which is outside the workspace", rel, name, ef.Path).
+			return nil, Failf(ReasonOutsideWorkspace, "%s: service %s reads env_file %s, which is outside the workspace", rel, name, ef.Path).
 				WithHint("Keep env files next to compose.yaml and name them by a relative path, e.g. env_file: greetings.env"), false
 		}
 		frel = filepath.ToSlash(frel)

@@ -104,10 +104,10 @@ func TestComposeFile(t *testing.T) {
 			"  redis:\n    image: redis:7\n", "  redis:\n    image: redis:7\n    networks:\n      calculator:\n        aliases: [cache]\n",
 			"      retries: 10\n    networks: [calculator]\n\nnetworks", "      retries: 10\n\nnetworks")}},
 
-		{name: "no compose file", files: map[string]string{}, reason: ReasonComposeMissing, inMsg: "compose.yaml"},
-		{name: "bad indentation", files: map[string]string{"compose.yaml": edit("    ports:\n      - \"5001:5001\"", "    ports:\n     - \"5001:5001\"\n   oops: 1")}, reason: ReasonComposeParseError, inMsg: "compose.yaml:"},
-		{name: "mistyped key", files: map[string]string{"compose.yaml": edit("    environment:\n      REDIS_URL", "    enviroment:\n      REDIS_URL")}, reason: ReasonComposeParseError, inMsg: "did you mean environment?"},
-		{name: "unknown dependency", files: map[string]string{"compose.yaml": edit("      redis:\n        condition", "      rediss:\n        condition")}, reason: ReasonComposeInvalid, inMsg: "rediss"},
+		{name: "no compose file", files: map[string]string{}, reason: ReasonMissing, inMsg: "compose.yaml"},
+		{name: "bad indentation", files: map[string]string{"compose.yaml": edit("    ports:\n      - \"5001:5001\"", "    ports:\n     - \"5001:5001\"\n   oops: 1")}, reason: ReasonParseError, inMsg: "compose.yaml:"},
+		{name: "mistyped key", files: map[string]string{"compose.yaml": edit("    environment:\n      REDIS_URL", "    enviroment:\n      REDIS_URL")}, reason: ReasonParseError, inMsg: "did you mean environment?"},
+		{name: "unknown dependency", files: map[string]string{"compose.yaml": edit("      redis:\n        condition", "      rediss:\n        condition")}, reason: ReasonInvalidSettings, inMsg: "rediss"},
 		{name: "no redis service", files: map[string]string{"compose.yaml": edit("  redis:\n    image: redis:7\n", "  cache:\n    image: redis:7\n", "      redis:\n        condition", "      cache:\n        condition")}, reason: ReasonServiceMissing, inMsg: "no service called redis"},
 		{name: "maths only exposed", files: map[string]string{"compose.yaml": edit("    ports:\n      - \"5001:5001\"", "    expose: [\"5001\"]")}, reason: ReasonPortNotPublished, inMsg: "port 5001"},
 		{name: "port on another host port", files: map[string]string{"compose.yaml": edit("\"5002:5002\"", "\"8002:5002\"")}, reason: ReasonPortNotPublished, inMsg: "port 5002"},
@@ -119,16 +119,16 @@ func TestComposeFile(t *testing.T) {
 		{name: "redis on another network", files: map[string]string{"compose.yaml": edit("      retries: 10\n    networks: [calculator]\n\nnetworks:\n  calculator: {}\n", "      retries: 10\n    networks: [store]\n\nnetworks:\n  calculator: {}\n  store: {}\n")}, reason: ReasonNoSharedNetwork, inMsg: "no common network"},
 		{name: "env file not there", files: map[string]string{"compose.yaml": composeAlternative}, reason: ReasonEnvFileMissing, inMsg: "greetings.env"},
 		{name: "env file broken", files: map[string]string{"compose.yaml": composeAlternative, "greetings.env": "REDIS URL = redis://redis:6379\n"}, reason: ReasonEnvFileInvalid, inMsg: "greetings"},
-		{name: "env file outside", files: map[string]string{"compose.yaml": strings.Replace(composeAlternative, "[greetings.env]", "[../secret.env]", 1)}, reason: ReasonComposeOutside, inMsg: "outside the workspace"},
-		{name: "compose file links out", files: map[string]string{}, reason: ReasonComposeOutside, setup: func(t *testing.T, dir string) {
+		{name: "env file outside", files: map[string]string{"compose.yaml": strings.Replace(composeAlternative, "[greetings.env]", "[../secret.env]", 1)}, reason: ReasonOutsideWorkspace, inMsg: "outside the workspace"},
+		{name: "compose file links out", files: map[string]string{}, reason: ReasonOutsideWorkspace, setup: func(t *testing.T, dir string) {
 			secret := filepath.Join(t.TempDir(), "private.yaml")
 			os.WriteFile(secret, []byte(sol), 0o600)
 			if err := os.Symlink(secret, filepath.Join(dir, "compose.yaml")); err != nil {
 				t.Fatal(err)
 			}
 		}},
-		{name: "huge compose file", files: map[string]string{"compose.yaml": sol + "\n#" + strings.Repeat("x", MaxLearnerFile)}, reason: ReasonComposeTooLarge},
-		{name: "file named in lab.yaml", files: map[string]string{"compose.yaml": sol}, withArg: "file: stack.yaml\n", reason: ReasonComposeMissing, inMsg: "stack.yaml"},
+		{name: "huge compose file", files: map[string]string{"compose.yaml": sol + "\n#" + strings.Repeat("x", MaxLearnerFile)}, reason: ReasonTooLarge},
+		{name: "file named in lab.yaml", files: map[string]string{"compose.yaml": sol}, withArg: "file: stack.yaml\n", reason: ReasonMissing, inMsg: "stack.yaml"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -148,7 +148,7 @@ func TestComposeFile(t *testing.T) {
 			}
 			switch tc.reason {
 			case ReasonServiceMissing, ReasonPortNotPublished, ReasonEnvMissing, ReasonEnvWrongHost,
-				ReasonDependsOnMissing, ReasonDependsOnNotHealthy, ReasonNoHealthcheck, ReasonNoSharedNetwork, ReasonComposeParseError:
+				ReasonDependsOnMissing, ReasonDependsOnNotHealthy, ReasonNoHealthcheck, ReasonNoSharedNetwork, ReasonParseError:
 				if !regexp.MustCompile(`^compose\.yaml:\d+`).MatchString(r.Message) {
 					t.Errorf("message %q does not start with compose.yaml:<line>", r.Message)
 				}

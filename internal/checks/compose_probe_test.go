@@ -190,11 +190,11 @@ func TestComposeUpRefuses(t *testing.T) {
 		reason         Reason
 		inMsg          string
 	}{
-		{"parent folder", "build: ./maths", "build: ..", ReasonComposeOutside, "builds from .., which is outside"},
-		{"absolute folder", "build: ./maths", "build: /etc", ReasonComposeOutside, "outside the workspace"},
-		{"remote context", "build: ./maths", "build: https://example.com/repo.git", ReasonComposeOutside, "outside the workspace"},
-		{"dockerfile climbing out", "build: ./maths", "build: {context: ./maths, dockerfile: ../../../etc/passwd}", ReasonComposeOutside, "outside its build folder"},
-		{"folder linking out", "build: ./maths", "build: ./maths-link", ReasonComposeOutside, "maths-link is a symlink"},
+		{"parent folder", "build: ./maths", "build: ..", ReasonOutsideWorkspace, "builds from .., which is outside"},
+		{"absolute folder", "build: ./maths", "build: /etc", ReasonOutsideWorkspace, "outside the workspace"},
+		{"remote context", "build: ./maths", "build: https://example.com/repo.git", ReasonOutsideWorkspace, "outside the workspace"},
+		{"dockerfile climbing out", "build: ./maths", "build: {context: ./maths, dockerfile: ../../../etc/passwd}", ReasonOutsideWorkspace, "outside its build folder"},
+		{"folder linking out", "build: ./maths", "build: ./maths-link", ReasonOutsideWorkspace, "maths-link is a symlink"},
 		{"image not on the engine", "image: redis:7", "image: redis:6-alpine", ReasonImageMissing, "redis:6-alpine"},
 		{"bind mount", "    image: redis:7\n", "    image: redis:7\n    volumes: [\"/etc:/host-etc\"]\n", ReasonComposeUnsupported, "/etc"},
 		{"host network", "    image: redis:7\n", "    image: redis:7\n    network_mode: host\n", ReasonComposeUnsupported, "network_mode"},
@@ -227,7 +227,7 @@ func TestComposeUpRefuses(t *testing.T) {
 				t.Errorf("message %q does not mention %q", r.Message, tc.inMsg)
 			}
 			for _, tag := range built {
-				if tc.reason == ReasonComposeOutside && strings.HasSuffix(tag, "-maths") {
+				if tc.reason == ReasonOutsideWorkspace && strings.HasSuffix(tag, "-maths") {
 					t.Errorf("maths was built: %v", built)
 				}
 			}

@@ -22,7 +22,7 @@ import (
 )
 
 // Reasons a compose_up check fails with, besides those of loading the file
-// (composeLoadReasons) and port-not-published.
+// (composeLoadReasons), port-not-published and no-answer.
 const (
 	ReasonComposeUnsupported Reason = "unsupported"
 	ReasonImageMissing       Reason = "image-missing"
@@ -35,17 +35,14 @@ const (
 	ReasonLikesLost          Reason = "likes-lost"
 )
 
-// ComposeUpReasons lists every reason a compose_up check reports.
-var ComposeUpReasons = append(slices.Clone(composeLoadReasons),
-	ReasonPortNotPublished, ReasonComposeUnsupported, ReasonImageMissing, ReasonServiceBuildFailed,
-	ReasonServiceStartFailed, ReasonServiceExited, ReasonServiceUnhealthy, ReasonNoAnswer,
-	ReasonPageWrong, ReasonLikeNotCounted, ReasonLikesLost)
-
 var composeUpKind = Kind{
 	Name:        "compose_up",
 	Summary:     "brings the workspace's compose project up for real (build, networks, depends_on with health checks, published ports), checks the calculator end to end (page, a Like counted in Redis, the count surviving a restart of the service that keeps it) and takes it all down",
 	NeedsEngine: true,
-	New:         newComposeUp,
+	Reasons: slices.Concat(composeLoadReasons, []Reason{ReasonPortNotPublished, ReasonComposeUnsupported, ReasonImageMissing,
+		ReasonServiceBuildFailed, ReasonServiceStartFailed, ReasonServiceExited, ReasonServiceUnhealthy, ReasonNoAnswer,
+		ReasonPageWrong, ReasonLikeNotCounted, ReasonLikesLost}),
+	New: newComposeUp,
 }
 
 type composeUp struct {
@@ -128,7 +125,7 @@ func (u *upRun) up(ctx context.Context) (Result, bool) {
 	p, rel := u.lc.project, u.lc.rel
 	order, err := startOrder(p)
 	if err != nil {
-		return Failf(ReasonComposeInvalid, "%s: %v", rel, err), false
+		return Failf(ReasonInvalidSettings, "%s: %v", rel, err), false
 	}
 	for _, name := range order {
 		if r, bad := u.unsupported(p.Services[name]); bad {
@@ -254,7 +251,7 @@ func (u *upRun) image(ctx context.Context, svc types.ServiceConfig) (string, Res
 		if relErr == nil && !filepath.IsAbs(relCtx) && strings.HasPrefix(relCtx, "..") {
 			shown = relCtx // as written, not the absolute path it leads to
 		}
-		return "", Failf(ReasonComposeOutside, "%s: service %s builds from %s, which is outside the workspace.", u.lc.rel, svc.Name, shown).
+		return "", Failf(ReasonOutsideWorkspace, "%s: service %s builds from %s, which is outside the workspace.", u.lc.rel, svc.Name, shown).
 			WithHint(fmt.Sprintf("Build from the service's folder in the workspace: build: ./%s", svc.Name)), false
 	}
 	relCtx = filepath.ToSlash(relCtx)
@@ -270,7 +267,7 @@ func (u *upRun) image(ctx context.Context, svc types.ServiceConfig) (string, Res
 	}
 	dfRel := filepath.ToSlash(filepath.Join(relCtx, dockerfile))
 	if _, err := WorkspacePath(relCtx, dockerfile); err != nil {
-		return "", Failf(ReasonComposeOutside, "%s: service %s: dockerfile %s is outside its build folder.", u.lc.rel, svc.Name, dockerfile), false
+		return "", Failf(ReasonOutsideWorkspace, "%s: service %s: dockerfile %s is outside its build folder.", u.lc.rel, svc.Name, dockerfile), false
 	}
 	data, err := readLearnerFile(u.env.Dir, dfRel)
 	if r, ok := unreadableLearnerFile(dfRel, err); ok {

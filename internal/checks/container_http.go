@@ -42,7 +42,8 @@ var containerHTTPKind = Kind{
 	NeedsEngine: true,
 	Reasons: []Reason{ReasonNoImage, ReasonStartFailed, ReasonEnvFileMissing, ReasonEnvFileInvalid,
 		ReasonExited, ReasonStatusMismatch, ReasonBodyMismatch, ReasonBodyForbidden, ReasonEnvNotShown, ReasonOutsideWorkspace,
-		ReasonNoAnswer, ReasonLocalhostOnly, ReasonWrongPort, ReasonUnquotedCommand},
+		ReasonNoAnswer, ReasonLocalhostOnly, ReasonWrongPort, ReasonUnquotedCommand,
+		ReasonTooManyProcesses, ReasonLogFlood, ReasonOutOfMemory, ReasonVolumeFull},
 	New: newContainerHTTP,
 }
 

@@ -14,10 +14,10 @@ import (
 // Reasons container_http reports when the learner's program runs into one of
 // the sandbox's limits (docs/limits.md); a lab can attach a hint to each.
 const (
-	ReasonTooManyProcesses = "too-many-processes"
-	ReasonLogFlood         = "log-flood"
-	ReasonOutOfMemory      = "out-of-memory"
-	ReasonVolumeFull       = "volume-full"
+	ReasonTooManyProcesses Reason = "too-many-processes"
+	ReasonLogFlood         Reason = "log-flood"
+	ReasonOutOfMemory      Reason = "out-of-memory"
+	ReasonVolumeFull       Reason = "volume-full"
 )
 
 // floodStored is how much of the engine's log a container may fill before

@@ -16,7 +16,7 @@ func TestOverLimits(t *testing.T) {
 	tests := []struct {
 		name    string
 		usage   docker.Usage
-		reason  string // "" for none
+		reason  Reason // "" for none
 		message string
 	}{
 		{"fork bomb at the limit", docker.Usage{Pids: 128, PidsLimit: 128}, ReasonTooManyProcesses, "a container may run at most 128"},
@@ -39,7 +39,7 @@ func TestOverLimits(t *testing.T) {
 				}
 				return
 			}
-			if !ok || r.Status != Fail || r.Reason != tt.reason || !strings.Contains(r.Message, tt.message) || r.Hint == "" {
+			if !ok || r.Status != Fail || r.Reason != string(tt.reason) || !strings.Contains(r.Message, tt.message) || r.Hint == "" {
 				t.Fatalf("got %+v (%v), want a fail (%s) saying %q with a hint", r, ok, tt.reason, tt.message)
 			}
 		})
@@ -53,7 +53,7 @@ func TestExitedAtLimit(t *testing.T) {
 		name   string
 		state  docker.ContainerState
 		logs   string
-		reason string
+		reason Reason
 	}{
 		{"killed for memory", docker.ContainerState{ExitCode: 137, OOMKilled: true}, "", ReasonOutOfMemory},
 		{"volume full", docker.ContainerState{ExitCode: 1}, "dd: error writing '/data/big': No space left on device\n", ReasonVolumeFull},
@@ -63,7 +63,7 @@ func TestExitedAtLimit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r, ok := exitedAtLimit(tt.state, tt.logs)
-			if ok != (tt.reason != "") || r.Reason != tt.reason {
+			if ok != (tt.reason != "") || r.Reason != string(tt.reason) {
 				t.Fatalf("got %+v (%v), want reason %q", r, ok, tt.reason)
 			}
 		})
@@ -77,7 +77,7 @@ func TestBuildStepAtLimit(t *testing.T) {
 	tests := []struct {
 		name   string
 		be     docker.BuildError
-		reason string
+		reason Reason
 	}{
 		{"killed for memory", docker.BuildError{Step: "Step 2/3 : RUN make", Message: "returned a non-zero code: 137", OutOfMemory: true}, ReasonBuildOutOfMemory},
 		{"killed at the process limit", docker.BuildError{Step: "Step 2/3 : RUN make", Message: "returned a non-zero code: 137", ProcessesKilled: true}, ReasonBuildTooManyProcesses},
@@ -87,13 +87,13 @@ func TestBuildStepAtLimit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := buildFailure("Dockerfile", dockerfile, &tt.be)
-			if r.Status != Fail || r.Reason != tt.reason || !strings.Contains(r.Message, "Dockerfile:2") {
+			if r.Status != Fail || r.Reason != string(tt.reason) || !strings.Contains(r.Message, "Dockerfile:2") {
 				t.Fatalf("got %+v, want a fail (%s) at Dockerfile:2", r, tt.reason)
 			}
 		})
 	}
 	r := buildTimeout("Dockerfile", dockerfile, "Step 3/3 : RUN sleep 3600", 15*time.Second)
-	if r.Reason != ReasonBuildTimeout || !strings.Contains(r.Message, "within 15s, its time limit: it was still at Dockerfile:3 (RUN sleep 3600)") {
+	if r.Reason != string(ReasonBuildTimeout) || !strings.Contains(r.Message, "within 15s, its time limit: it was still at Dockerfile:3 (RUN sleep 3600)") {
 		t.Errorf("buildTimeout: %+v", r)
 	}
 }

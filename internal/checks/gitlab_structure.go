@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/devopsctl/devopsctl/internal/pipeline"
@@ -14,22 +15,26 @@ import (
 var gitlabStructureKind = Kind{
 	Name:    "gitlab_structure",
 	Summary: "a .gitlab-ci.yml has stages build, test, deploy in order, scripts as lists, and a deploy job kept to the default branch by rules",
-	New:     newGitlabStructure,
+	Reasons: slices.Concat(pipelineFileReasons, []Reason{ReasonStagesMissing, ReasonStageOrder, ReasonUnknownStage,
+		ReasonNoScript, ReasonScriptNotList, ReasonGitlabNeedsJob, ReasonNoTestJob, ReasonNoBuildJob, ReasonNoDeployJob,
+		ReasonDeployWithoutTest, ReasonLatestUntested, ReasonDeployOnlyExcept, ReasonDeployNotRestricted,
+		ReasonDeployNeverRuns, ReasonDeployAfterFailure, ReasonDeployConditionError}),
+	New: newGitlabStructure,
 }
 
-// Failure reasons of gitlab_structure, beside the shared missing, is-directory
-// and yaml-syntax, and the job-graph and deploy reasons it shares with
+// Failure reasons of gitlab_structure, beside those of reading the file
+// (pipelineFileReasons), and the job-graph and deploy reasons it shares with
 // workflow_structure (no-test-job, deploy-without-test, latest-untested,
 // deploy-not-restricted, deploy-never-runs, deploy-after-failure,
 // deploy-condition-unreadable).
 const (
-	ReasonStagesMissing    = "stages-missing"
-	ReasonStageOrder       = "stage-order"
-	ReasonUnknownStage     = "unknown-stage"
-	ReasonNoScript         = "no-script"
-	ReasonScriptNotList    = "script-not-list"
-	ReasonGitlabNeedsJob   = "needs-missing-job"
-	ReasonDeployOnlyExcept = "deploy-only-except"
+	ReasonStagesMissing    Reason = "stages-missing"
+	ReasonStageOrder       Reason = "stage-order"
+	ReasonUnknownStage     Reason = "unknown-stage"
+	ReasonNoScript         Reason = "no-script"
+	ReasonScriptNotList    Reason = "script-not-list"
+	ReasonGitlabNeedsJob   Reason = "needs-missing-job"
+	ReasonDeployOnlyExcept Reason = "deploy-only-except"
 )
 
 type gitlabStructure struct {

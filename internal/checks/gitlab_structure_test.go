@@ -7,7 +7,9 @@ import (
 
 func TestGitlabStructure(t *testing.T) {
 	tests := []struct {
-		fixture, reason, msg string
+		fixture string
+		reason  Reason
+		msg     string
 	}{
 		{"solution.yml", "", "build → test → deploy"},
 		{"ok-default-stages.yml", "", ".pre → build → test → deploy → .post"},

@@ -35,9 +35,9 @@ func run(t *testing.T, c Check, env *Env) Result {
 	return c.Run(ctx, env)
 }
 
-func wantStatus(t *testing.T, r Result, status Status, reason string) {
+func wantStatus[R ~string](t *testing.T, r Result, status Status, reason R) {
 	t.Helper()
-	if r.Status != status || r.Reason != reason {
+	if r.Status != status || r.Reason != string(reason) {
 		t.Fatalf("got %s/%q, want %s/%q\nmessage: %s\nevidence: %v", r.Status, r.Reason, status, reason, r.Message, r.Evidence)
 	}
 	if r.Message == "" {

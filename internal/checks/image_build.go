@@ -31,7 +31,8 @@ var imageBuildKind = Kind{
 	Summary:     "builds the workspace's Dockerfile on the Docker engine",
 	NeedsEngine: true,
 	Reasons: append([]Reason{ReasonMissing, ReasonEmpty, ReasonNotText, ReasonContextTooLarge, ReasonBaseMissing,
-		ReasonCopyFailed, ReasonRunFailed, ReasonBuildFailed}, readReasons...),
+		ReasonCopyFailed, ReasonRunFailed, ReasonBuildFailed, ReasonBuildOutOfMemory, ReasonBuildTooManyProcesses, ReasonBuildTimeout},
+		readReasons...),
 	New: newImageBuild,
 }
 
@@ -171,9 +172,9 @@ func buildFailure(name string, dockerfile []byte, be *docker.BuildError) Result 
 // Reasons image_build reports when a RUN step runs into one of the build's
 // limits (docs/limits.md); a lab can attach a hint to each.
 const (
-	ReasonBuildOutOfMemory      = "run-out-of-memory"
-	ReasonBuildTooManyProcesses = "run-too-many-processes"
-	ReasonBuildTimeout          = "build-timeout"
+	ReasonBuildOutOfMemory      Reason = "run-out-of-memory"
+	ReasonBuildTooManyProcesses Reason = "run-too-many-processes"
+	ReasonBuildTimeout          Reason = "build-timeout"
 )
 
 // stepAtLimit explains a step that failed at one of the build's limits: the

@@ -14,13 +14,16 @@ import (
 	"github.com/devopsctl/devopsctl/internal/pipeline"
 )
 
-// Reasons shared by the pipeline kinds: the file they read is not there.
+// Reasons shared by the pipeline kinds: the file they read is not there (or
+// a GitHub workflow is in a folder GitHub never reads), or is not YAML.
 const (
-	ReasonPipelineMissing     = "missing"
-	ReasonPipelineWrongFolder = "wrong-folder"
-	ReasonPipelineIsDir       = "is-directory"
-	ReasonPipelineSyntax      = "yaml-syntax"
+	ReasonPipelineWrongFolder Reason = "wrong-folder"
+	ReasonPipelineSyntax      Reason = "yaml-syntax"
 )
+
+// pipelineFileReasons are the reasons of every pipeline kind for reading and
+// parsing its file; the kinds that read a GitHub workflow add wrong-folder.
+var pipelineFileReasons = append([]Reason{ReasonMissing, ReasonNearMiss, ReasonIsDirectory, ReasonPipelineSyntax}, readReasons...)
 
 // defaultTestCommand finds the command that runs a Go app's tests.
 const defaultTestCommand = `\bgo\s+test\b`
@@ -64,7 +67,7 @@ func readPipeline(dir, rel string) (string, []byte, *Result) {
 	case err == nil:
 		return rel, data, nil
 	case errors.Is(err, errIsDir):
-		r := Failf(ReasonPipelineIsDir, "%s is a folder, not a file.", rel).
+		r := Failf(ReasonIsDirectory, "%s is a folder, not a file.", rel).
 			WithHint(fmt.Sprintf("Remove the folder %s and create a file with that name.", rel))
 		return rel, nil, &r
 	case !errors.Is(err, fs.ErrNotExist) && !isNotDir(err):
@@ -90,8 +93,8 @@ func readPipeline(dir, rel string) (string, []byte, *Result) {
 		}
 	}
 	r := missingFile(dir, rel)
-	if r.Reason != "near-miss" {
-		r.Reason = ReasonPipelineMissing
+	if r.Reason != string(ReasonNearMiss) {
+		r.Reason = string(ReasonMissing)
 		r.Message = fmt.Sprintf("There is no %s in your workspace.", rel)
 		r.Hint = fmt.Sprintf("Create %s: the folders and the name are part of what the CI service looks for.", rel)
 	}

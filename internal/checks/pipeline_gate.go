@@ -32,20 +32,23 @@ var pipelineGateKind = Kind{
 	Summary: "runs the commands of the pipeline's test job in a container against the app as given (must pass) " +
 		"and against a copy with a planted bug (must fail): proof that the test stage can stop a broken change",
 	NeedsEngine: true,
-	New:         newPipelineGate,
+	Reasons: slices.Concat(pipelineFileReasons, []Reason{ReasonPipelineWrongFolder, ReasonNoTestJob,
+		ReasonGateNoCommands, ReasonGateContinueOnError, ReasonGateAllowFailure, ReasonGateAppChanged,
+		ReasonGateFailsOnGoodCode, ReasonGateSwallowed, ReasonGateNoTests, ReasonGateCannotFail}),
+	New: newPipelineGate,
 }
 
-// Failure reasons of pipeline_gate, beside the shared missing, wrong-folder,
-// is-directory, yaml-syntax and no-test-job.
+// Failure reasons of pipeline_gate, beside those of reading the pipeline
+// (pipelineFileReasons and wrong-folder) and no-test-job.
 const (
-	ReasonGateNoCommands      = "no-commands"
-	ReasonGateContinueOnError = "continue-on-error"
-	ReasonGateAllowFailure    = "allow-failure"
-	ReasonGateAppChanged      = "app-changed"
-	ReasonGateFailsOnGoodCode = "fails-on-good-code"
-	ReasonGateSwallowed       = "failure-swallowed"
-	ReasonGateNoTests         = "tests-not-run"
-	ReasonGateCannotFail      = "cannot-fail"
+	ReasonGateNoCommands      Reason = "no-commands"
+	ReasonGateContinueOnError Reason = "continue-on-error"
+	ReasonGateAllowFailure    Reason = "allow-failure"
+	ReasonGateAppChanged      Reason = "app-changed"
+	ReasonGateFailsOnGoodCode Reason = "fails-on-good-code"
+	ReasonGateSwallowed       Reason = "failure-swallowed"
+	ReasonGateNoTests         Reason = "tests-not-run"
+	ReasonGateCannotFail      Reason = "cannot-fail"
 )
 
 // Why the planted bug is a list of replacements and not a unified diff: a
@@ -131,7 +134,8 @@ type gateJob struct {
 	lines [][]int
 	// noFail says why the job passes whatever its commands do, with
 	// the reason, or "".
-	noFail, noFailReason string
+	noFail       string
+	noFailReason Reason
 }
 
 func (c *pipelineGate) Run(ctx context.Context, env *Env) Result {

@@ -28,7 +28,9 @@ func gateCheck(t *testing.T, path string) Check {
 // no engine is given, so a call to it would fail the test.
 func TestPipelineGateStructural(t *testing.T) {
 	tests := []struct {
-		fixture, at, reason, msg string
+		fixture, at string
+		reason      Reason
+		msg         string
 	}{
 		{"github/continue-step.yml", ".github/workflows/ci.yml", ReasonGateContinueOnError, "the step that runs the tests has continue-on-error: true (line 17)"},
 		{"github/continue-job.yml", ".github/workflows/ci.yml", ReasonGateContinueOnError, `job "test" has continue-on-error: true (line 10)`},
@@ -78,7 +80,9 @@ func TestPipelineGateParams(t *testing.T) {
 func TestPipelineGateEngine(t *testing.T) {
 	eng := testenv.Engine(t)
 	tests := []struct {
-		fixture, at, reason, msg string
+		fixture, at string
+		reason      Reason
+		msg         string
 	}{
 		{"github/solution.yml", ".github/workflows/ci.yml", "", `Your pipeline would have caught this bug (a tax calculation that returns only the tax): job "test" failed`},
 		{"gitlab/ok-anchors.yml", ".gitlab-ci.yml", "", `job "test" failed on the broken copy`},
@@ -125,7 +129,9 @@ func TestPipelineGateEngine(t *testing.T) {
 // by what its scripts do; each fixture names its own cause.
 func TestGateCannotFail(t *testing.T) {
 	tests := []struct {
-		fixture, at, reason, evidence string
+		fixture, at string
+		reason      Reason
+		evidence    string
 	}{
 		{"github/or-true.yml", ".github/workflows/ci.yml", ReasonGateSwallowed, "ci.yml:16: || true: `|| true` turns any failure"},
 		{"github/or-echo.yml", ".github/workflows/ci.yml", ReasonGateSwallowed, "`|| echo` prints a message"},

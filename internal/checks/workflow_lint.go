@@ -18,17 +18,19 @@ import (
 var workflowLintKind = Kind{
 	Name:    "workflow_lint",
 	Summary: "lints a GitHub Actions workflow with actionlint; every error with file:line:col, the common beginner mistakes explained",
-	New:     newWorkflowLint,
+	Reasons: slices.Concat(pipelineFileReasons, []Reason{ReasonPipelineWrongFolder, ReasonLintNeedsMissingJob,
+		ReasonLintUnknownTrigger, ReasonLintIndentation, ReasonLintUnknownKey, ReasonLintError}),
+	New: newWorkflowLint,
 }
 
-// Failure reasons of workflow_lint, beside the shared missing, wrong-folder,
-// is-directory and yaml-syntax.
+// Failure reasons of workflow_lint, beside those of reading the workflow
+// (pipelineFileReasons and wrong-folder).
 const (
-	ReasonLintNeedsMissingJob = "needs-missing-job"
-	ReasonLintUnknownTrigger  = "unknown-trigger"
-	ReasonLintIndentation     = "indentation"
-	ReasonLintUnknownKey      = "unknown-key"
-	ReasonLintError           = "lint-error"
+	ReasonLintNeedsMissingJob Reason = "needs-missing-job"
+	ReasonLintUnknownTrigger  Reason = "unknown-trigger"
+	ReasonLintIndentation     Reason = "indentation"
+	ReasonLintUnknownKey      Reason = "unknown-key"
+	ReasonLintError           Reason = "lint-error"
 )
 
 type workflowLint struct {
@@ -49,7 +51,7 @@ func newWorkflowLint(params *yaml.Node) (Check, error) {
 // lintFinding is one actionlint error in a beginner's words.
 type lintFinding struct {
 	line, col int
-	reason    string
+	reason    Reason
 	msg       string
 	hint      string
 }

@@ -9,7 +9,7 @@ func TestWorkflowLint(t *testing.T) {
 	const ci = ".github/workflows/ci.yml"
 	tests := []struct {
 		name, fixture, at string
-		reason            string
+		reason            Reason
 		msg               string
 	}{
 		{"solution", "github/solution.yml", ci, "", "no problem"},
@@ -21,7 +21,7 @@ func TestWorkflowLint(t *testing.T) {
 		{"other folder", "github/solution.yml", ".github/flows/ci.yml", ReasonPipelineWrongFolder, ".github/flows/ci.yml"},
 		{"comma folder", "github/solution.yml", ",github/workflows/ci.yml", ReasonPipelineWrongFolder, "spelled ,github, not .github"},
 		{"capitals", "github/solution.yml", ".GitHub/Workflows/ci.yml", ReasonPipelineWrongFolder, "case-sensitive"},
-		{"missing", "", "", ReasonPipelineMissing, "no .github/workflows/ci.yml"},
+		{"missing", "", "", ReasonMissing, "no .github/workflows/ci.yml"},
 	}
 	c := mustCheck(t, "workflow_lint", "")
 	for _, tt := range tests {

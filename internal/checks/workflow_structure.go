@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/devopsctl/devopsctl/internal/pipeline"
@@ -14,26 +15,30 @@ import (
 var workflowStructureKind = Kind{
 	Name:    "workflow_structure",
 	Summary: "a GitHub Actions workflow runs on push and pull_request, tests before it builds, builds before it deploys, and deploys only from main",
-	New:     newWorkflowStructure,
+	Reasons: slices.Concat(pipelineFileReasons, []Reason{ReasonPipelineWrongFolder, ReasonNoPushTrigger, ReasonNoPRTrigger,
+		ReasonNoTestJob, ReasonNoBuildJob, ReasonNoDeployJob, ReasonBuildWithoutTest, ReasonDeployWithoutBuild,
+		ReasonDeployWithoutTest, ReasonLatestUntested, ReasonDeployNotRestricted, ReasonDeployNeverRuns,
+		ReasonDeployAfterFailure, ReasonDeployConditionError}),
+	New: newWorkflowStructure,
 }
 
-// Failure reasons of workflow_structure, beside the shared missing,
-// wrong-folder, is-directory and yaml-syntax. Each missing piece is its own
+// Failure reasons of workflow_structure, beside those of reading the workflow
+// (pipelineFileReasons and wrong-folder). Each missing piece is its own
 // reason; the first one found is the check's, the others are evidence.
 const (
-	ReasonNoPushTrigger        = "no-push-trigger"
-	ReasonNoPRTrigger          = "no-pr-trigger"
-	ReasonNoTestJob            = "no-test-job"
-	ReasonNoBuildJob           = "no-build-job"
-	ReasonNoDeployJob          = "no-deploy-job"
-	ReasonBuildWithoutTest     = "build-without-test"
-	ReasonDeployWithoutBuild   = "deploy-without-build"
-	ReasonDeployWithoutTest    = "deploy-without-test"
-	ReasonLatestUntested       = "latest-untested"
-	ReasonDeployNotRestricted  = "deploy-not-restricted"
-	ReasonDeployNeverRuns      = "deploy-never-runs"
-	ReasonDeployAfterFailure   = "deploy-after-failure"
-	ReasonDeployConditionError = "deploy-condition-unreadable"
+	ReasonNoPushTrigger        Reason = "no-push-trigger"
+	ReasonNoPRTrigger          Reason = "no-pr-trigger"
+	ReasonNoTestJob            Reason = "no-test-job"
+	ReasonNoBuildJob           Reason = "no-build-job"
+	ReasonNoDeployJob          Reason = "no-deploy-job"
+	ReasonBuildWithoutTest     Reason = "build-without-test"
+	ReasonDeployWithoutBuild   Reason = "deploy-without-build"
+	ReasonDeployWithoutTest    Reason = "deploy-without-test"
+	ReasonLatestUntested       Reason = "latest-untested"
+	ReasonDeployNotRestricted  Reason = "deploy-not-restricted"
+	ReasonDeployNeverRuns      Reason = "deploy-never-runs"
+	ReasonDeployAfterFailure   Reason = "deploy-after-failure"
+	ReasonDeployConditionError Reason = "deploy-condition-unreadable"
 )
 
 type workflowStructure struct {
@@ -56,7 +61,8 @@ func newWorkflowStructure(params *yaml.Node) (Check, error) {
 
 // pipelineProblem is one missing piece of a pipeline.
 type pipelineProblem struct {
-	reason, msg, hint string
+	reason    Reason
+	msg, hint string
 }
 
 func (c *workflowStructure) Run(_ context.Context, env *Env) Result {

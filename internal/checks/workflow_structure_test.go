@@ -7,7 +7,9 @@ import (
 
 func TestWorkflowStructure(t *testing.T) {
 	tests := []struct {
-		fixture, reason, msg string
+		fixture string
+		reason  Reason
+		msg     string
 	}{
 		{"solution.yml", "", "deploys only from main"},
 		{"ok-ref-name.yml", "", ""},

@@ -52,7 +52,7 @@ func TestHostileWorkspaces(t *testing.T) {
 		name       string
 		dockerfile string
 		check      string // the check that must fail, and why
-		reason     string
+		reason     checks.Reason
 		message    string
 		// buildTimeout replaces the build's time limit: a 4 GB allocation
 		// takes the kernel over a minute to stop at the build's 1.5 GiB on
@@ -121,7 +121,7 @@ func TestHostileWorkspaces(t *testing.T) {
 					got = &rep.Checks[i]
 				}
 			}
-			if got == nil || got.Status != checks.Fail || got.Reason != tt.reason || !strings.Contains(got.Message+strings.Join(got.Evidence, "\n"), tt.message) {
+			if got == nil || got.Status != checks.Fail || got.Reason != string(tt.reason) || !strings.Contains(got.Message+strings.Join(got.Evidence, "\n"), tt.message) {
 				t.Fatalf("check %s: %+v, want a fail (%s) saying %q", tt.check, got, tt.reason, tt.message)
 			}
 			if peak > 3<<30 {

@@ -182,7 +182,7 @@ func (r *Runner) runOne(ctx context.Context, c *CheckSpec, status map[string]che
 // explainsTimeout tells a check's own time-out verdict, which names what was
 // still running, from a verdict the deadline cut short.
 func explainsTimeout(res checks.Result) bool {
-	return res.Status == checks.Fail && res.Reason == checks.ReasonBuildTimeout
+	return res.Status == checks.Fail && res.Reason == string(checks.ReasonBuildTimeout)
 }
 
 // safeRun turns a panic inside a check into an error result: a bug in one check
