@@ -77,8 +77,12 @@ type pipelineGate struct {
 	testCmd *regexp.Regexp
 }
 
+// PipelineGateImage is the image a pipeline_gate check runs the test job in
+// unless the lab names another.
+const PipelineGateImage = "golang:1.26"
+
 func newPipelineGate(params *yaml.Node) (Check, error) {
-	c := &pipelineGate{Image: "golang:1.26"}
+	c := &pipelineGate{Image: PipelineGateImage}
 	if err := Decode(params, c); err != nil {
 		return nil, fmt.Errorf("pipeline_gate: %w", err)
 	}

@@ -5,12 +5,17 @@
 package labimages
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/devopsctl/devopsctl/internal/checks"
+	"github.com/devopsctl/devopsctl/internal/composefile"
 	"github.com/devopsctl/devopsctl/internal/docker"
 	"github.com/devopsctl/devopsctl/internal/dockerfile"
 	"github.com/devopsctl/devopsctl/internal/labs"
@@ -38,6 +43,13 @@ var kindImages = map[string][]Need{
 		{Ref: docker.RelayBase, Why: []string{"the port relay of container_http checks is compiled in it"}},
 		{Ref: docker.RelayImage(), Why: []string{"the port relay of container_http checks"}, Optional: true},
 	},
+	// compose_up also needs what the solution's compose file runs (composeNeeds).
+	"compose_up": {
+		{Ref: docker.RelayBase, Why: []string{"the gateway of compose_up checks is compiled in it"}},
+		{Ref: docker.RelayImage(), Why: []string{"the gateway of compose_up checks"}, Optional: true},
+	},
+	// pipeline_gate needs the image its check names (gateImage), nothing more.
+	"pipeline_gate": {},
 	"swarm_rollout": {
 		{Ref: swarmrun.BuildBase, Why: []string{"the swarm_rollout demo service is compiled in it"}},
 		{Ref: swarmrun.ImageTag(swarmrun.V1), Why: []string{"the swarm_rollout demo service"}, Optional: true},
@@ -107,6 +119,20 @@ func ForLab(l *labs.Lab) ([]Need, error) {
 				out = append(out, Need{Ref: r, Why: []string{"FROM in " + path.Join(l.ID, "solution", file)}})
 			}
 		}
+		switch c.Kind {
+		case "compose_up":
+			needs, err := composeNeeds(l, &c)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: %w", l.File, c.Line, err)
+			}
+			out = append(out, needs...)
+		case "pipeline_gate":
+			ref, err := gateImage(&c)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: %w", l.File, c.Line, err)
+			}
+			out = append(out, Need{Ref: ref, Why: []string{"runs the test job of " + c.ID}})
+		}
 		if seen["kind:"+c.Kind] {
 			continue
 		}
@@ -133,8 +159,7 @@ func dockerfileOf(c *labs.CheckSpec) (string, error) {
 }
 
 func solutionBases(l *labs.Lab, file string) ([]string, error) {
-	name := path.Join("solution", file)
-	data, err := fs.ReadFile(l.FS, name)
+	name, data, err := solvedFile(l, file)
 	if err != nil {
 		return nil, fmt.Errorf("lab %s: read %s to find its base images: %w", l.ID, name, err)
 	}
@@ -143,4 +168,79 @@ func solutionBases(l *labs.Lab, file string) ([]string, error) {
 		return nil, fmt.Errorf("lab %s: %s: %w", l.ID, name, err)
 	}
 	return refs, nil
+}
+
+// composeNeeds lists what the solution's compose file runs: each service's
+// image, and the bases of each service it builds.
+func composeNeeds(l *labs.Lab, c *labs.CheckSpec) ([]Need, error) {
+	var p struct {
+		File string `yaml:"file"`
+	}
+	if c.With.Kind != 0 {
+		if err := c.With.Decode(&p); err != nil {
+			return nil, fmt.Errorf("read the compose file of check %s: %w", c.ID, err)
+		}
+	}
+	if p.File == "" {
+		p.File = "compose.yaml"
+	}
+	name, data, err := solvedFile(l, path.Clean(p.File))
+	if err != nil {
+		return nil, fmt.Errorf("lab %s: read %s to find its images: %w", l.ID, name, err)
+	}
+	project, err := composefile.Load(context.Background(), composefile.Source{
+		Name: name, Dir: "/solution", Content: data, Project: l.ID, Contained: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lab %s: %w", l.ID, err)
+	}
+	var out []Need
+	for _, svc := range project.Services {
+		if svc.Build == nil {
+			out = append(out, Need{Ref: svc.Image, Why: []string{"service " + svc.Name + " in " + path.Join(l.ID, name)}})
+			continue
+		}
+		dir, err := filepath.Rel("/solution", svc.Build.Context)
+		if err != nil || strings.HasPrefix(dir, "..") {
+			return nil, fmt.Errorf("lab %s: service %s builds outside the solution", l.ID, svc.Name)
+		}
+		file := svc.Build.Dockerfile
+		if file == "" {
+			file = "Dockerfile"
+		}
+		refs, err := solutionBases(l, path.Join(filepath.ToSlash(dir), file))
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range refs {
+			out = append(out, Need{Ref: r, Why: []string{"FROM of service " + svc.Name + " in " + path.Join(l.ID, name)}})
+		}
+	}
+	return out, nil
+}
+
+// gateImage is the image a pipeline_gate check runs the test job in.
+func gateImage(c *labs.CheckSpec) (string, error) {
+	p := struct {
+		Image string `yaml:"image"`
+	}{Image: checks.PipelineGateImage}
+	if c.With.Kind != 0 {
+		if err := c.With.Decode(&p); err != nil {
+			return "", fmt.Errorf("read the image of check %s: %w", c.ID, err)
+		}
+	}
+	return p.Image, nil
+}
+
+// solvedFile reads a file of the solved workspace: the solution's copy, or the
+// starter's where the solution leaves the file as the learner got it.
+func solvedFile(l *labs.Lab, file string) (string, []byte, error) {
+	name := path.Join("solution", file)
+	data, err := fs.ReadFile(l.FS, name)
+	if errors.Is(err, fs.ErrNotExist) {
+		if sdata, serr := fs.ReadFile(l.FS, path.Join("starter", file)); serr == nil {
+			return name, sdata, nil
+		}
+	}
+	return name, data, err
 }
