@@ -264,22 +264,27 @@ func TestSwarmRolloutReal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(tt.compose), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			c := mustCheck(t, "swarm_rollout", labWith).(*swarmRollout)
-			c.run = func(_ *swarmrun.Runner, ctx context.Context, s swarmrun.Scenario) (swarmrun.Observation, error) {
-				return sess.Run(ctx, s)
-			}
-			start := time.Now()
-			r := c.Run(ctx, engineEnv(dir, lab, eng))
-			t.Logf("%s in %s: %s\n%s", r.Status, time.Since(start).Round(time.Second), r.Message, strings.Join(r.Evidence, "\n"))
-			wantStatus(t, r, tt.status, tt.reason)
-		})
-	}
+	// The rollouts run side by side in the one swarm: each has its own services
+	// and traffic, and must reach its own verdict.
+	t.Run("settings", func(t *testing.T) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				dir := t.TempDir()
+				if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(tt.compose), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				c := mustCheck(t, "swarm_rollout", labWith).(*swarmRollout)
+				c.run = func(_ *swarmrun.Runner, ctx context.Context, s swarmrun.Scenario) (swarmrun.Observation, error) {
+					return sess.Run(ctx, s)
+				}
+				start := time.Now()
+				r := c.Run(ctx, engineEnv(dir, lab, eng))
+				t.Logf("%s in %s: %s\n%s", r.Status, time.Since(start).Round(time.Second), r.Message, strings.Join(r.Evidence, "\n"))
+				wantStatus(t, r, tt.status, tt.reason)
+			})
+		}
+	})
 	if err := sess.Close(); err != nil {
 		t.Error(err)
 	}

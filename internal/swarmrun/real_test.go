@@ -146,14 +146,19 @@ func settled(t *testing.T, obs Observation) []Bucket {
 	return bs
 }
 
-// TestRealRollouts runs the real rollouts of this package in one swarm session.
+// TestRealRollouts runs the real rollouts of this package in one swarm session,
+// at the same time.
 func TestRealRollouts(t *testing.T) {
+	// Cancelled only once the parallel rollouts below have finished: this
+	// function returns before they start.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
+	t.Cleanup(cancel)
 	sess := realSession(t, ctx)
-	t.Run("rolling update", func(t *testing.T) { testRealRollingUpdate(t, ctx, sess) })
-	t.Run("bad release rolls back", func(t *testing.T) { testRealBadReleaseRollsBack(t, ctx, sess) })
-	t.Run("erroring release is not caught", func(t *testing.T) { testRealErroringReleaseIsNotCaught(t, ctx, sess) })
+	// The rollouts run side by side in the one swarm, as a class's would: each
+	// has its own services and traffic, and its own findings.
+	t.Run("rolling update", func(t *testing.T) { t.Parallel(); testRealRollingUpdate(t, ctx, sess) })
+	t.Run("bad release rolls back", func(t *testing.T) { t.Parallel(); testRealBadReleaseRollsBack(t, ctx, sess) })
+	t.Run("erroring release is not caught", func(t *testing.T) { t.Parallel(); testRealErroringReleaseIsNotCaught(t, ctx, sess) })
 }
 
 // testRealRollingUpdate is also the agreement test CI relies on: one real run of

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -58,8 +59,10 @@ func (r *Runner) Run(ctx context.Context, s Scenario) (obs Observation, err erro
 }
 
 // Session is a swarm, an overlay network and the demo images kept for several
-// rollouts in a row, which then cost only their own services: a swarm, a network
-// and image builds take a quarter of a short rollout on a busy machine.
+// rollouts, which then cost only their own services: a swarm, a network and image
+// builds take a quarter of a short rollout on a busy machine. Its Run may be
+// called from several goroutines at once: each rollout has services, a load
+// generator and a label of its own, on the session's network.
 type Session struct {
 	r       *Runner
 	res     *resources
@@ -107,27 +110,25 @@ func (sess *Session) Run(ctx context.Context, s Scenario) (obs Observation, err 
 	if err := sess.images(ctx, s.From, s.To); err != nil {
 		return Observation{}, err
 	}
-	suffix := res.runID
-	if res.network == "" {
-		if res.network, err = r.Swarm.CreateOverlayNetwork(ctx, res.networkName(), r.labels(res.runID)); err != nil {
-			return Observation{}, err
-		}
+	network, err := res.ensureNetwork(ctx)
+	if err != nil {
+		return Observation{}, err
 	}
+	ro := res.newRollout()
 	defer func() {
-		if cerr := res.removeServices(); cerr != nil {
+		if cerr := res.removeRollout(ro); cerr != nil {
 			err = errors.Join(err, fmt.Errorf("remove the rollout's services: %w", cerr))
 		}
 	}()
-	// Services of one session follow each other; a count keeps their names apart.
-	res.runs++
-	suffix = fmt.Sprintf("%s-%d", suffix, res.runs)
-	demoName := "devopsctl-demo-" + suffix
-	demo := r.demoSpec(res.runID, demoName, s, s.From, res.network)
-	if res.demo, err = r.Swarm.CreateService(ctx, demo); err != nil {
+	demoName := "devopsctl-demo-" + ro.suffix
+	demo := r.demoSpec(res.labels(ro), demoName, s, s.From, network)
+	id, err := r.Swarm.CreateService(ctx, demo)
+	if err != nil {
 		return Observation{}, err
 	}
+	res.track(&ro.demo, id)
 	r.logf("deploying %d replicas of %s", s.Replicas, s.From)
-	tasks, err := r.waitRunning(ctx, res.demo, int(s.Replicas), 90*time.Second)
+	tasks, err := r.waitRunning(ctx, ro.demo, int(s.Replicas), 90*time.Second)
 	if err != nil {
 		return Observation{}, fmt.Errorf("deploy %s: %w", ImageTag(s.From), err)
 	}
@@ -143,14 +144,18 @@ func (sess *Session) Run(ctx context.Context, s Scenario) (obs Observation, err 
 		}
 		r.logf("tasks started in %.1fs at the deploy; the update may take up to %s", medianStartup(tasks).Seconds(), s.Duration)
 	}
-	return r.observe(ctx, s, res, demoName, suffix)
+	return r.observe(ctx, s, res, ro, network, demoName)
 }
 
-// images builds the versions the session has not built yet.
+// images builds the versions the session has not built yet. Concurrent rollouts
+// wait for one another's builds rather than building a version twice.
 func (sess *Session) images(ctx context.Context, versions ...string) error {
+	res := sess.res
+	res.buildMu.Lock()
+	defer res.buildMu.Unlock()
 	var missing []string
 	for _, v := range versions {
-		if !slices.Contains(sess.res.images, ImageTag(v)) {
+		if !slices.Contains(res.builtImages(), ImageTag(v)) {
 			missing = append(missing, v)
 		}
 	}
@@ -158,28 +163,29 @@ func (sess *Session) images(ctx context.Context, versions ...string) error {
 		return nil
 	}
 	sess.r.logf("building demo images %s", strings.Join(missing, ", "))
-	tags, err := BuildImages(ctx, sess.r.Engine, sess.r.labels(sess.res.runID), missing, io.Discard)
-	sess.res.images = append(sess.res.images, tags...)
+	tags, err := BuildImages(ctx, sess.r.Engine, sess.r.labels(res.runID), missing, io.Discard)
+	res.addImages(tags)
 	return err
 }
 
 // observe runs the traffic and the update, sampling the tasks as it goes, until the
 // engine reports the update finished and its old tasks are gone, and Settle more.
-func (r *Runner) observe(ctx context.Context, s Scenario, res *resources, demoName, suffix string) (Observation, error) {
-	smp := newSampler(r.Swarm, res.demo)
+func (r *Runner) observe(ctx context.Context, s Scenario, res *resources, ro *deployment, network, demoName string) (Observation, error) {
+	smp := newSampler(r.Swarm, ro.demo)
 	sctx, stopSampling := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); smp.loop(sctx, 250*time.Millisecond) }()
 	defer func() { stopSampling(); wg.Wait() }()
 
-	load := r.loadSpec(res.runID, "devopsctl-load-"+suffix, s, demoName, res.network)
-	var err error
-	if res.load, err = r.Swarm.CreateService(ctx, load); err != nil {
+	load := r.loadSpec(res.labels(ro), "devopsctl-load-"+ro.suffix, s, demoName, network)
+	id, err := r.Swarm.CreateService(ctx, load)
+	if err != nil {
 		return Observation{}, err
 	}
+	res.track(&ro.load, id)
 	r.logf("sending %d requests a second until the update has settled (at most %s)", s.RPS, s.Duration)
-	if _, err := r.waitRunning(ctx, res.load, 1, 60*time.Second); err != nil {
+	if _, err := r.waitRunning(ctx, ro.load, 1, 60*time.Second); err != nil {
 		return Observation{}, fmt.Errorf("start the traffic generator: %w", err)
 	}
 	// The generator stops on its own Duration after it started, which is after now;
@@ -188,14 +194,14 @@ func (r *Runner) observe(ctx context.Context, s Scenario, res *resources, demoNa
 	if err := sleepCtx(ctx, s.Baseline); err != nil {
 		return Observation{}, err
 	}
-	svc, err := r.Swarm.InspectService(ctx, res.demo)
+	svc, err := r.Swarm.InspectService(ctx, ro.demo)
 	if err != nil {
 		return Observation{}, err
 	}
 	r.logf("updating %s -> %s (parallelism %d, delay %s, order %s, failure action %s)",
 		s.From, s.To, s.Update.Parallelism, s.Update.Delay, s.Update.Order, s.Update.FailureAction)
 	updateStart := time.Now()
-	if err := r.Swarm.UpdateService(ctx, res.demo, svc.Version, r.demoSpec(res.runID, demoName, s, s.To, res.network)); err != nil {
+	if err := r.Swarm.UpdateService(ctx, ro.demo, svc.Version, r.demoSpec(res.labels(ro), demoName, s, s.To, network)); err != nil {
 		return Observation{}, err
 	}
 	end, err := awaitEnd(ctx, smp, int(s.Replicas), trafficEnd)
@@ -205,10 +211,10 @@ func (r *Runner) observe(ctx context.Context, s Scenario, res *resources, demoNa
 	var seconds []loadSecond
 	if end.timedOut {
 		r.logf("the engine had not finished the update (%s) when the traffic ran out", orDash(end.state))
-		if err := r.waitFinished(ctx, res.load, s.Settle+30*time.Second); err != nil {
+		if err := r.waitFinished(ctx, ro.load, s.Settle+30*time.Second); err != nil {
 			return Observation{}, fmt.Errorf("traffic generator: %w", err)
 		}
-		seconds, err = r.readTraffic(ctx, res.load, math.MaxInt64)
+		seconds, err = r.readTraffic(ctx, ro.load, math.MaxInt64)
 	} else {
 		r.logf("the engine reported the update %s at %+.1fs and its old tasks were gone at %+.1fs; %s more of traffic",
 			end.state, end.finished.Sub(updateStart).Seconds(), end.settled.Sub(updateStart).Seconds(), s.Settle)
@@ -216,14 +222,14 @@ func (r *Runner) observe(ctx context.Context, s Scenario, res *resources, demoNa
 		if err := sleepCtx(ctx, time.Until(last)); err != nil {
 			return Observation{}, err
 		}
-		seconds, err = r.readTraffic(ctx, res.load, last.Unix())
+		seconds, err = r.readTraffic(ctx, ro.load, last.Unix())
 	}
 	if err != nil {
 		return Observation{}, err
 	}
 	stopSampling()
 	wg.Wait()
-	final, err := r.Swarm.InspectService(ctx, res.demo)
+	final, err := r.Swarm.InspectService(ctx, ro.demo)
 	if err != nil {
 		return Observation{}, err
 	}
@@ -285,8 +291,8 @@ func orDash(s string) string {
 	return s
 }
 
-func (r *Runner) demoSpec(runID, name string, s Scenario, version, network string) docker.ServiceSpec {
-	labels := r.labels(runID)
+func (r *Runner) demoSpec(labels map[string]string, name string, s Scenario, version, network string) docker.ServiceSpec {
+	labels = maps.Clone(labels)
 	labels[LabelVersion] = version
 	update := s.Update
 	spec := docker.ServiceSpec{
@@ -311,8 +317,8 @@ func (r *Runner) demoSpec(runID, name string, s Scenario, version, network strin
 	return spec
 }
 
-func (r *Runner) loadSpec(runID, name string, s Scenario, target, network string) docker.ServiceSpec {
-	labels := r.labels(runID)
+func (r *Runner) loadSpec(labels map[string]string, name string, s Scenario, target, network string) docker.ServiceSpec {
+	labels = maps.Clone(labels)
 	labels[LabelVersion] = "load"
 	return docker.ServiceSpec{
 		Name:  name,

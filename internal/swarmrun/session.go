@@ -4,25 +4,97 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/devopsctl/devopsctl/internal/docker"
 )
 
-// resources is what one run created, and what it must undo.
+// resources is what one session created, and what it must undo.
 type resources struct {
 	r *Runner
-	// runID labels the containers of this run's services.
+	// runID labels everything of this session, so its cleanup touches nothing else.
 	runID string
 	// initialised is set when the run made this engine a swarm, so must leave it.
 	initialised bool
 	// gwExisted records whether the swarm gateway bridge predates the run.
-	gwExisted  bool
-	images     []string
-	network    string
-	demo, load string
-	// runs counts the rollouts made with these resources.
+	gwExisted bool
+
+	// buildMu makes concurrent rollouts wait for one another's image builds.
+	buildMu sync.Mutex
+	// mu guards the fields below, which concurrent rollouts share.
+	mu       sync.Mutex
+	images   []string
+	network  string
+	rollouts map[*deployment]bool
+	// runs counts the rollouts made with these resources, to name them apart.
 	runs int
+}
+
+// deployment is one rollout's share of a session: its services, found by its label.
+type deployment struct {
+	suffix     string
+	demo, load string
+}
+
+// LabelRollout tells the services (and their containers) of one rollout from
+// those of the other rollouts of the same session.
+const LabelRollout = "io.devopsctl.rollout"
+
+// labels marks the rollout's services with the session's labels and its own.
+func (res *resources) labels(ro *deployment) map[string]string {
+	l := res.r.labels(res.runID)
+	l[LabelRollout] = ro.suffix
+	return l
+}
+
+func (res *resources) newRollout() *deployment {
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	res.runs++
+	ro := &deployment{suffix: fmt.Sprintf("%s-%d", res.runID, res.runs)}
+	if res.rollouts == nil {
+		res.rollouts = map[*deployment]bool{}
+	}
+	res.rollouts[ro] = true
+	return ro
+}
+
+// track records a service a rollout created, so that the session's cleanup finds
+// it even when the rollout's own removal did not run.
+func (res *resources) track(field *string, id string) {
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	*field = id
+}
+
+// ensureNetwork creates the session's overlay network on the first rollout.
+func (res *resources) ensureNetwork(ctx context.Context) (string, error) {
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	if res.network != "" {
+		return res.network, nil
+	}
+	id, err := res.r.Swarm.CreateOverlayNetwork(ctx, res.networkName(), res.r.labels(res.runID))
+	if err != nil {
+		return "", err
+	}
+	res.network = id
+	return id, nil
+}
+
+func (res *resources) builtImages() []string {
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	return slices.Clone(res.images)
+}
+
+func (res *resources) addImages(tags []string) {
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	res.images = append(res.images, tags...)
 }
 
 // ensureSwarm makes the engine a swarm manager if it is in no swarm at all. A swarm
@@ -62,7 +134,10 @@ func (res *resources) cleanup() error {
 		what += ", then leaving the swarm"
 	}
 	res.r.logf("cleaning up: %s", what)
-	errs := []error{res.removeServicesCtx(ctx)}
+	var errs []error
+	for _, ro := range res.liveRollouts() {
+		errs = append(errs, res.removeRolloutCtx(ctx, ro))
+	}
 	if res.network != "" {
 		errs = append(errs, retry(ctx, func() error { return removeNetwork(ctx, sw, res.network, res.networkName()) }))
 	}
@@ -83,37 +158,45 @@ func (res *resources) cleanup() error {
 	return errors.Join(errs...)
 }
 
-// removeServices removes the services of one rollout and waits for their
+// removeRollout removes the services of one rollout and waits for their
 // containers to go, on a deadline of its own.
-func (res *resources) removeServices() error {
+func (res *resources) removeRollout(ro *deployment) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	return res.removeServicesCtx(ctx)
+	return res.removeRolloutCtx(ctx, ro)
 }
 
-func (res *resources) removeServicesCtx(ctx context.Context) error {
+func (res *resources) removeRolloutCtx(ctx context.Context, ro *deployment) error {
+	res.mu.Lock()
+	ids := []string{ro.load, ro.demo}
+	delete(res.rollouts, ro)
+	res.mu.Unlock()
 	var errs []error
-	for _, id := range []string{res.load, res.demo} {
+	for _, id := range ids {
 		if id != "" {
 			errs = append(errs, res.r.Swarm.RemoveService(ctx, id))
 		}
 	}
 	// Tasks stop after their service is gone; the network and the images are in use
 	// until they have.
-	errs = append(errs, res.waitContainersGone(ctx))
-	res.load, res.demo = "", ""
+	if ids[0] != "" || ids[1] != "" {
+		errs = append(errs, res.waitContainersGone(ctx, ro))
+	}
 	return errors.Join(errs...)
 }
 
-// waitContainersGone waits until no container of the run's services is left.
-func (res *resources) waitContainersGone(ctx context.Context) error {
-	if res.demo == "" && res.load == "" {
-		return nil
-	}
+func (res *resources) liveRollouts() []*deployment {
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	return slices.Collect(maps.Keys(res.rollouts))
+}
+
+// waitContainersGone waits until no container of the rollout's services is left.
+func (res *resources) waitContainersGone(ctx context.Context, ro *deployment) error {
 	deadline, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 	for {
-		left, err := res.r.Engine.ListManaged(deadline, map[string]string{docker.LabelRun: res.runID})
+		left, err := res.r.Engine.ListManaged(deadline, map[string]string{docker.LabelRun: res.runID, LabelRollout: ro.suffix})
 		if err == nil && len(left.Containers) == 0 {
 			return nil
 		}
