@@ -56,6 +56,8 @@ func composeLabWorkspace(t *testing.T, compose string, extra map[string]string) 
 // before anything runs are proven with a fake (TestComposeUpRefuses), and the
 // lab's known-wrong variants prove a port published to the wrong container port.
 func TestComposeUpReal(t *testing.T) {
+	// Runs beside the package's other long engine tests.
+	t.Parallel()
 	eng := testenv.Engine(t)
 	sol := composeSolution(t)
 	edit := func(old, new string) string {

@@ -27,6 +27,7 @@ func buildTestImage(t *testing.T, eng docker.Engine, lab, extra string) string {
 }
 
 func TestContainerHTTP(t *testing.T) {
+	t.Parallel()
 	eng := testenv.Engine(t)
 	const lab = "test-container-http"
 	tests := []struct {
@@ -43,9 +44,9 @@ func TestContainerHTTP(t *testing.T) {
 		{name: "env file sets port and name", with: "env_file: app.env\nport: 9090\nbody: hello Grace", envFile: "NAME=Grace\n# comment\nPORT=9090\n", status: Pass},
 		{name: "no image yet", image: "-", status: Fail, reason: "no-image"},
 		{name: "container exits", image: "ENV MODE=exit\n", status: Fail, reason: "exited", evidence: "exiting as asked"},
-		{name: "never answers", image: "ENV MODE=silent\n", with: "startup: 2s", status: Fail, reason: "no-answer", evidence: "listening inside the container: nothing"},
-		{name: "listens on 127.0.0.1 only", image: "ENV HOST=127.0.0.1\n", with: "startup: 3s", status: Fail, reason: "localhost-only", evidence: "listening inside the container: 127.0.0.1:8080"},
-		{name: "listens on another port", image: "ENV PORT=9999\n", with: "startup: 3s", status: Fail, reason: "wrong-port", evidence: "listening inside the container: [::]:9999"},
+		{name: "never answers", image: "ENV MODE=silent\n", with: "startup: 4s", status: Fail, reason: "no-answer", evidence: "listening inside the container: nothing"},
+		{name: "listens on 127.0.0.1 only", image: "ENV HOST=127.0.0.1\n", with: "startup: 6s", status: Fail, reason: "localhost-only", evidence: "listening inside the container: 127.0.0.1:8080"},
+		{name: "listens on another port", image: "ENV PORT=9999\n", with: "startup: 6s", status: Fail, reason: "wrong-port", evidence: "listening inside the container: [::]:9999"},
 		{name: "wrong status", image: "ENV MODE=error\n", status: Fail, reason: "status-mismatch"},
 		{name: "body does not match", with: "body: goodbye", status: Fail, reason: "body-mismatch"},
 		{name: "forbidden text shown", with: "body_not: \"couldn't find\"", status: Fail, reason: "body-forbidden"},
@@ -53,8 +54,11 @@ func TestContainerHTTP(t *testing.T) {
 		{name: "env file missing", with: "env_file: app.env", status: Fail, reason: "env-file-missing"},
 		{name: "env file invalid", with: "env_file: app.env", envFile: "NAME=ok\nexport PORT=1\n", status: Fail, reason: "env-file-invalid", evidence: ""},
 	}
+	// Each case has its own workspace, image and run; they mostly wait on a
+	// container's answer, so they wait side by side.
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			var dir string
 			if tt.image == "-" {
 				dir = t.TempDir()

@@ -78,6 +78,8 @@ func TestPipelineGateParams(t *testing.T) {
 // image's warm-up layer, and run side by side. How a passing run on broken
 // code is explained is tested without the engine (TestGateCannotFail).
 func TestPipelineGateEngine(t *testing.T) {
+	// Runs beside the package's other long engine tests.
+	t.Parallel()
 	eng := testenv.Engine(t)
 	tests := []struct {
 		fixture, at string

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/devopsctl/devopsctl/internal/checks"
@@ -78,16 +79,30 @@ type Prover struct {
 	Progress io.Writer
 	// TempDir is where workspaces are made ("" for the system's).
 	TempDir string
-	// OnStart and OnDone, when set, are called around each case.
+	// OnStart and OnDone, when set, are called around each case, one call
+	// at a time.
 	OnStart func(Case)
 	OnDone  func(Outcome)
+	// Parallel is how many cases are proven at once (1 when unset). Cases
+	// mostly wait on the engine (a container's answer, a rollout's pace), so
+	// two at a time take little more than one.
+	Parallel int
 }
 
 // Run proves every case of every lab, in order, and then removes every image
 // its workspaces built, however it ends. The workspaces of one run share the
 // engine's build cache, so a variant rebuilds only the steps it changes.
 func (p *Prover) Run(ctx context.Context, pack []*Lab) []Outcome {
-	var dirs []string
+	var cases []Case
+	for _, lab := range pack {
+		cases = append(cases, Cases(lab)...)
+	}
+	var (
+		mu   sync.Mutex
+		dirs []string
+		done = make([]bool, len(cases))
+		out  = make([]Outcome, len(cases))
+	)
 	defer func() {
 		if p.Engine == nil {
 			return
@@ -96,26 +111,43 @@ func (p *Prover) Run(ctx context.Context, pack []*Lab) []Outcome {
 			docker.CleanMatching(p.Engine, map[string]string{docker.LabelWorkspace: d})
 		}
 	}()
-	var out []Outcome
-	for _, lab := range pack {
-		for _, c := range Cases(lab) {
-			if ctx.Err() != nil {
-				return out
-			}
+	sem := make(chan struct{}, max(p.Parallel, 1))
+	var wg sync.WaitGroup
+	for i, c := range cases {
+		sem <- struct{}{}
+		if ctx.Err() != nil {
+			<-sem
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			mu.Lock()
 			if p.OnStart != nil {
 				p.OnStart(c)
 			}
+			mu.Unlock()
 			o, dir := p.prove(ctx, c)
+			mu.Lock()
+			defer mu.Unlock()
 			if dir != "" {
 				dirs = append(dirs, dir)
 			}
 			if p.OnDone != nil {
 				p.OnDone(o)
 			}
-			out = append(out, o)
+			out[i], done[i] = o, true
+		}()
+	}
+	wg.Wait()
+	// Cases left out by a cancellation are not reported.
+	proven := out[:0]
+	for i, o := range out {
+		if done[i] {
+			proven = append(proven, o)
 		}
 	}
-	return out
+	return proven
 }
 
 func (p *Prover) prove(ctx context.Context, c Case) (Outcome, string) {

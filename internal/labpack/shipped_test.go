@@ -47,7 +47,7 @@ func TestShippedLabsProven(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 
-	p := &labpack.Prover{Engine: eng, TempDir: t.TempDir(), OnDone: func(o labpack.Outcome) {
+	p := &labpack.Prover{Engine: eng, TempDir: t.TempDir(), Parallel: 2, OnDone: func(o labpack.Outcome) {
 		t.Logf("%s %s: proven %v %s (%.1fs)", o.Lab.ID, o.Name(), o.Proven, o.Summary, o.Duration.Seconds())
 	}}
 	outcomes := p.Run(ctx, pack.Labs)
