@@ -102,7 +102,7 @@ func readWrong(lab *labs.Lab, name, file string) (*Wrong, error) {
 		}
 		return nil, bad(0, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
-	line := func(key string) int { return keyLine(&root, key) }
+	line := func(key string) int { return yamlkeys.Line(&root, key) }
 	if w.Check == "" {
 		return nil, bad(0, "names no check: add `check: <id>`, one of %s", strings.Join(checkIDs(lab), ", "))
 	}
@@ -164,19 +164,6 @@ func overlayFiles(fsys fs.FS, dir string) []string {
 		return nil
 	})
 	return out
-}
-
-func keyLine(root *yaml.Node, key string) int {
-	doc := root
-	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
-		doc = doc.Content[0]
-	}
-	for i := 0; i+1 < len(doc.Content); i += 2 {
-		if doc.Content[i].Value == key {
-			return doc.Content[i].Line
-		}
-	}
-	return 0
 }
 
 func checkIDs(lab *labs.Lab) []string {

@@ -285,7 +285,7 @@ const CurrentVersion = 1
 // checkVersion applies the default version and refuses one from a newer
 // devopsctl, whose fields this one would misread.
 func (s *Spec) checkVersion(root *yaml.Node) error {
-	line := keyLine(root, "version")
+	line := yamlkeys.Line(root, "version")
 	switch {
 	case s.Version == 0 && line == 0:
 		s.Version = CurrentVersion
@@ -295,20 +295,6 @@ func (s *Spec) checkVersion(root *yaml.Node) error {
 		return &SpecError{File: s.File, Line: line, Msg: fmt.Sprintf("version %d is newer than this devopsctl reads (version %d): upgrade devopsctl to load this lab", s.Version, CurrentVersion)}
 	}
 	return nil
-}
-
-// keyLine is the line of a top-level key of the document, or 0.
-func keyLine(root *yaml.Node, key string) int {
-	doc := root
-	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
-		doc = doc.Content[0]
-	}
-	for i := 0; i+1 < len(doc.Content); i += 2 {
-		if doc.Content[i].Value == key {
-			return doc.Content[i].Line
-		}
-	}
-	return 0
 }
 
 // checkHintFor refuses a hint_for key that is not a reason the check's kind

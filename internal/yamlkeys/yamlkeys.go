@@ -148,3 +148,17 @@ func join(path, key string) string {
 	}
 	return path + "." + key
 }
+
+// Line is the line of a top-level key of a document, or 0 when it has none.
+func Line(root *yaml.Node, key string) int {
+	doc := root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		doc = doc.Content[0]
+	}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value == key {
+			return doc.Content[i].Line
+		}
+	}
+	return 0
+}
