@@ -18,9 +18,13 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
-		"devopsctl": func() { os.Exit(app.Main()) },
+	code := testscript.RunMain(m, map[string]func() int{
+		"devopsctl": app.Main,
 	})
+	if builtBin != "" {
+		os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
 }
 
 // TestScripts drives the devopsctl binary through the acceptance scripts in

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,18 +21,36 @@ import (
 // buildBinary builds devopsctl once for the tests that drive it as a process.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "devopsctl")
-	cmd := exec.Command("go", "build", "-o", bin, "../../cmd/devopsctl")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build devopsctl: %v\n%s", err, out)
+	builtOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "devopsctl-app-test-")
+		if err != nil {
+			builtErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "devopsctl")
+		out, err := exec.Command("go", "build", "-o", builtBin, "../../cmd/devopsctl").CombinedOutput()
+		if err != nil {
+			builtErr = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	if builtErr != nil {
+		t.Fatalf("build devopsctl: %v", builtErr)
 	}
-	return bin
+	return builtBin
 }
+
+// The tests that run the real binary share one build of it; TestMain removes it.
+var (
+	builtOnce sync.Once
+	builtBin  string
+	builtErr  error
+)
 
 // TestInterruptMidBuild sends SIGINT while the engine runs a slow build step and
 // expects exit 130 and nothing left on the engine: no labelled resource and no
 // build step container.
 func TestInterruptMidBuild(t *testing.T) {
+	t.Parallel()
 	eng := testenv.Engine(t)
 	bin := buildBinary(t)
 	home, ws := t.TempDir(), filepath.Join(t.TempDir(), "ws")

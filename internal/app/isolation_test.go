@@ -40,6 +40,7 @@ func runChecks(t *testing.T, bin string, dirs []string) ([]int, []string) {
 // TestParallelChecksOfOneWorkspace runs five checks of one solved workspace at
 // once: they take turns, and each sees its own container through to the end.
 func TestParallelChecksOfOneWorkspace(t *testing.T) {
+	t.Parallel()
 	eng := testenv.Engine(t)
 	bin := buildBinary(t)
 	ws := labtest.Workspace(t, labtest.ShippedLab(t, "dockerfile"), true)
@@ -55,6 +56,7 @@ func TestParallelChecksOfOneWorkspace(t *testing.T) {
 
 // TestParallelChecksOfThreeWorkspaces checks three solved workspaces at once.
 func TestParallelChecksOfThreeWorkspaces(t *testing.T) {
+	t.Parallel()
 	eng := testenv.Engine(t)
 	bin := buildBinary(t)
 	lab := labtest.ShippedLab(t, "dockerfile")
@@ -131,6 +133,7 @@ checks:
 // the container outlives it, and the next devopsctl command, whatever it is,
 // removes it.
 func TestKilledCheckIsReaped(t *testing.T) {
+	t.Parallel()
 	eng := testenv.Engine(t)
 	bin := buildBinary(t)
 	ws := filepath.Join(t.TempDir(), "ws")
@@ -202,6 +205,7 @@ func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
 // while a check of another is waiting for its container to answer: the check
 // still passes.
 func TestCleanOneWorkspaceDuringAnothersCheck(t *testing.T) {
+	t.Parallel()
 	eng := testenv.Engine(t)
 	bin := buildBinary(t)
 	pack := holdPack(t)
@@ -263,6 +267,7 @@ func TestCleanOneWorkspaceDuringAnothersCheck(t *testing.T) {
 // started beside itself removes the container when its (shortened) lease
 // ends, then exits.
 func TestKilledCheckEndsWithItsLease(t *testing.T) {
+	t.Parallel()
 	eng := testenv.Engine(t)
 	bin := buildBinary(t)
 	ws := filepath.Join(t.TempDir(), "ws")
